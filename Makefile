@@ -1,0 +1,56 @@
+# mvcalc — two commands do all the set-up on a machine with only python3:
+#   make lab    create .venv, install the course, start JupyterLab on it (PORT=8888 by default)
+#   make test   create/update .venv with the test extras and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8888
+IP     ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: lab test test-fast notebooks exercises bench clean help
+
+help:
+	@echo "make lab        start JupyterLab on the course (PORT=$(PORT))"
+	@echo "make test       run the whole test suite (unit, doctest, nbval, grading, browser)"
+	@echo "make notebooks  re-execute every chapter notebook in place"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make bench      print the benchmark table"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# the stamps re-run pip only when pyproject.toml changes
+$(VENV)/.installed-course: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(VENV)/.installed-course $@
+
+lab: $(VENV)/.installed-course
+	@echo "Starting JupyterLab on http://$(IP):$(PORT)/lab  (the token is printed below; Ctrl-C stops it)"
+	$(VENV)/bin/jupyter lab --no-browser --ip=$(IP) --port=$(PORT) --ServerApp.port_retries=0 \
+	    --ServerApp.root_dir="$(CURDIR)" \
+	    --LabApp.default_url=/lab/tree/notebooks/00_contents.ipynb \
+	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+notebooks: $(VENV)/.installed-course
+	$(VENV)/bin/mvcalc-run-notebooks
+
+exercises: $(VENV)/.installed-course
+	$(VENV)/bin/mvcalc-build-exercises
+
+bench: $(VENV)/.installed-test
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info artifacts

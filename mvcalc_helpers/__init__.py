@@ -1,0 +1,92 @@
+"""mvcalc_helpers — the helper package of *Multivariable Calculus for Deep Learning*.
+
+Every chapter notebook imports it as ``import mvcalc_helpers as mh``. The public API is
+listed in ``__all__``; each name lives in a module named after its concept:
+
+============================  ==============================================================
+module                        concepts
+============================  ==============================================================
+``symbolic``                  gradient, Jacobian, Hessian, directional derivative (sympy)
+``taylor``                    multivariate Taylor polynomials and the (h∂x + k∂y)^m operator
+``extrema``                   critical points and the second-derivative test
+``quadratic_forms``           definiteness of symmetric matrices, quadratic forms, minors
+``numerical``                 finite-difference / complex-step derivatives, gradient checks
+``optimize``                  gradient descent and Newton's method
+``matrix_calculus``           checks of ∂f/∂X identities (denominator layout)
+``nn``                        the notes' two-layer ReLU network and softmax cross-entropy
+``plotting``                  shared figure helpers
+``explorers``                 the ipywidgets slider explorers of the chapters
+``checking``                  answer checks with learner-friendly feedback (exercises)
+============================  ==============================================================
+
+Names are loaded lazily (PEP 562), so ``import mvcalc_helpers`` is cheap and a notebook
+pays only for what it uses.
+
+>>> import mvcalc_helpers as mh
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> mh.gradient(x**2 + 3*x*y + y**2, [x, y]).T
+Matrix([[2*x + 3*y, 3*x + 2*y]])
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module (relative to this package) that defines it
+_EXPORTS: dict[str, str] = {
+    # symbolic derivatives
+    "gradient": "symbolic",
+    "jacobian": "symbolic",
+    "hessian": "symbolic",
+    "directional_derivative": "symbolic",
+    "difference_quotient": "symbolic",
+    # Taylor
+    "taylor_polynomial": "taylor",
+    "taylor_operator_term": "taylor",
+    # extrema and definiteness
+    "critical_points": "extrema",
+    "classify_critical_point": "extrema",
+    "definiteness": "quadratic_forms",
+    "leading_principal_minors": "quadratic_forms",
+    "quadratic_form": "quadratic_forms",
+    # numerical derivatives
+    "numerical_gradient": "numerical",
+    "numerical_jacobian": "numerical",
+    "numerical_hessian": "numerical",
+    "gradient_check": "numerical",
+    "relative_error": "numerical",
+    # optimisation
+    "gradient_descent": "optimize",
+    "newton_method": "optimize",
+    # matrix calculus
+    "matrix_gradient_check": "matrix_calculus",
+    "numerical_matrix_gradient": "matrix_calculus",
+    # neural network
+    "TwoLayerMLP": "nn",
+    "softmax_cross_entropy": "nn",
+    "relu": "nn",
+    "relu_grad": "nn",
+    # explorers (slider widgets)
+    "Explorer": "explorers._base",
+    # notebooks
+    "setup_notebook": "notebook_tools",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    try:
+        module_name = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'mvcalc_helpers' has no attribute {name!r}") from None
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = getattr(module, name)
+    globals()[name] = value  # cache: the next access skips __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

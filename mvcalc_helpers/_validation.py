@@ -1,0 +1,107 @@
+"""Input validation shared by the helpers: bad input gets a clear ``ValueError``/``TypeError``
+in the learner's terms, never a traceback from deep inside numpy or sympy."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+
+def as_expr(f, name: str = "f") -> sp.Expr:
+    """Return ``f`` as a sympy expression (strings and numbers are sympified)."""
+    if isinstance(f, sp.MatrixBase):
+        raise TypeError(f"{name} must be a scalar sympy expression, got a {f.shape[0]}x{f.shape[1]} Matrix")
+    if callable(f) and not isinstance(f, sp.Basic):
+        raise TypeError(f"{name} must be a sympy expression, not a Python function; "
+                        f"build it from sympy symbols, e.g. x**2 + 3*x*y")
+    try:
+        expr = sp.sympify(f)
+    except (sp.SympifyError, TypeError) as exc:
+        raise TypeError(f"{name} must be a sympy expression; could not interpret {f!r}") from exc
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(f"{name} must be a scalar sympy expression, got {type(expr).__name__}")
+    return expr
+
+
+def as_symbols(vars, name: str = "vars") -> list[sp.Symbol]:
+    """Return ``vars`` as a list of distinct sympy symbols."""
+    if isinstance(vars, sp.Symbol):
+        vars = [vars]
+    if isinstance(vars, (str, bytes)) or not isinstance(vars, (Sequence, sp.MatrixBase, tuple)):
+        raise TypeError(f"{name} must be a list of sympy symbols, e.g. [x, y]; got {vars!r}")
+    out = list(vars)
+    if not out:
+        raise ValueError(f"{name} must contain at least one symbol")
+    for v in out:
+        if not isinstance(v, sp.Symbol):
+            raise TypeError(f"{name} must contain sympy symbols only; {v!r} is a {type(v).__name__}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name} contains a repeated symbol: {out}")
+    return out
+
+
+def point_subs(vars: list[sp.Symbol], point, name: str = "point") -> dict:
+    """Map each symbol to its coordinate; ``point`` is a sequence or a ``{symbol: value}`` dict."""
+    if isinstance(point, Mapping):
+        missing = [v for v in vars if v not in point]
+        if missing:
+            raise ValueError(f"{name} gives no value for {missing}")
+        values = [point[v] for v in vars]
+    else:
+        if isinstance(point, sp.MatrixBase):
+            point = list(point)
+        try:
+            values = list(point)
+        except TypeError:
+            values = [point]
+        if len(values) != len(vars):
+            raise ValueError(f"{name} has {len(values)} coordinates but there are {len(vars)} "
+                             f"variables {vars}")
+    exact = []
+    for v in values:
+        try:
+            val = sp.nsimplify(v) if isinstance(v, float) and float(v).is_integer() else sp.sympify(v)
+        except (sp.SympifyError, TypeError) as exc:
+            raise TypeError(f"{name} coordinate {v!r} is not a number") from exc
+        if val.is_number and (val.has(sp.zoo, sp.oo, -sp.oo, sp.nan)):
+            raise ValueError(f"{name} coordinate {v!r} is not finite")
+        exact.append(val)
+    return dict(zip(vars, exact))
+
+
+def as_float_array(x, name: str = "x", ndim: int | None = None, allow_complex: bool = False) -> np.ndarray:
+    """Return ``x`` as a finite float (or complex) numpy array, with a clear error otherwise."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists etc.
+        raise ValueError(f"{name} could not be turned into an array: {exc}") from exc
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(complex if allow_complex else float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must contain numbers only (got dtype object: {x!r})") from exc
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must contain numbers, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr) and not allow_complex:
+        raise TypeError(f"{name} must be real, got complex values")
+    if not np.iscomplexobj(arr) and not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(float)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values (nan or inf)")
+    return arr
+
+
+def as_vector(x, name: str = "x") -> np.ndarray:
+    """A 1-D finite float vector; a scalar becomes a length-1 vector."""
+    arr = as_float_array(x, name)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D vector (shape (n,)), got shape {arr.shape}; "
+                         f"use .ravel() or pass one point at a time")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    return arr

@@ -1,0 +1,95 @@
+"""Notebook set-up and the command that re-executes the course notebooks in place.
+
+``mvcalc-run-notebooks`` (or ``make notebooks``) runs every chapter notebook top to bottom in
+a fresh kernel with outputs stored, so the committed outputs are what a learner gets.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["setup_notebook", "execute_notebook", "main"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def setup_notebook(seed: int = 0) -> None:
+    """Course-wide notebook defaults: pretty sympy output, readable figures, fixed seeds.
+
+    Call once at the top of each chapter (``mh.setup_notebook()``).
+
+    >>> from mvcalc_helpers import setup_notebook
+    >>> setup_notebook()
+    """
+    import random
+
+    import matplotlib
+    import numpy as np
+    import sympy as sp
+
+    random.seed(seed)
+    np.random.seed(seed)
+    np.set_printoptions(precision=6, suppress=True, linewidth=100)
+    matplotlib.rcParams.update({
+        "figure.figsize": (7.0, 4.5),
+        "figure.dpi": 90,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "font.size": 10,
+        "svg.hashsalt": "mvcalc",
+    })
+    try:
+        from IPython import get_ipython
+        ip = get_ipython()
+    except ImportError:  # pragma: no cover
+        ip = None
+    if ip is not None and getattr(ip, "kernel", None) is not None:
+        sp.init_printing(use_latex="mathjax")
+        ip.run_line_magic("matplotlib", "inline")
+        ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+        ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight'}")
+
+
+def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> float:
+    """Execute one notebook in place (fresh kernel, cwd = its folder); returns seconds taken."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.perf_counter()
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(path.parent)}},
+                            store_widget_state=True)
+    client.execute()
+    elapsed = time.perf_counter() - t0
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv=None) -> int:
+    """Command line: re-execute notebooks in place (default: ``notebooks/*.ipynb``)."""
+    parser = argparse.ArgumentParser(prog="mvcalc-run-notebooks", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="notebooks to execute (default: all chapters)")
+    parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    args = parser.parse_args(argv)
+    paths = [Path(p) for p in args.paths] or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    for p in paths:
+        try:
+            secs = execute_notebook(p, timeout=args.timeout)
+        except Exception as exc:  # report which notebook failed, then fail
+            print(f"FAILED {p}: {type(exc).__name__}: {str(exc)[:2000]}", file=sys.stderr)
+            return 1
+        print(f"executed {p} in {secs:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

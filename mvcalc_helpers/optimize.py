@@ -1,0 +1,118 @@
+"""Gradient descent and Newton's method (chapters 3 and 4).
+
+Gradient descent (notes 000 §4): x_{n+1} = x_n − λ ∇f(x_n) with a step size λ > 0.
+Newton's method uses the Hessian as well: x_{n+1} = x_n − H(x_n)⁻¹ ∇f(x_n).
+Both return the whole trajectory, shape (steps + 1, n), starting with x0, so it can be
+drawn on a contour plot.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_vector
+
+__all__ = ["gradient_descent", "newton_method"]
+
+
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    return int(steps)
+
+
+def _eval_grad(grad_f, x, n, what="grad_f"):
+    g = np.asarray(grad_f(x.copy()), dtype=float)
+    if g.ndim == 0 and n == 1:
+        g = g.reshape(1)
+    if g.shape != (n,):
+        raise ValueError(f"{what}(x) must return shape ({n},) like x; got {g.shape}")
+    return g
+
+
+def gradient_descent(grad_f, x0, lr: float, steps: int) -> np.ndarray:
+    """Run ``steps`` iterations of x ← x − lr·∇f(x); return the trajectory (steps+1, n).
+
+    A learning rate that is too large makes the iterates grow without bound: the
+    trajectory then contains inf/nan from that step on (check ``np.isfinite``) — the
+    divergence is the lesson, not an error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import gradient_descent
+    >>> path = gradient_descent(lambda v: v, [1.0, 1.0], lr=0.1, steps=200)   # f = ½(x² + y²)
+    >>> path.shape
+    (201, 2)
+    >>> np.allclose(path[-1], 0.9**200)       # each step multiplies by 1 − λ = 0.9
+    True
+    >>> gradient_descent(lambda v: v, [1.0], lr=-0.1, steps=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be a positive number (the notes' λ > 0), got -0.1
+    """
+    if not callable(grad_f):
+        raise TypeError("grad_f must be callable: grad_f(x) returns the gradient at x")
+    try:
+        lr_ok = np.isfinite(lr) and lr > 0
+    except TypeError:
+        lr_ok = False
+    if not lr_ok:
+        raise ValueError(f"lr must be a positive number (the notes' λ > 0), got {lr!r}")
+    steps = _check_steps(steps)
+    x = as_vector(x0, "x0").copy()
+    n = x.size
+    path = np.empty((steps + 1, n))
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            if not np.all(np.isfinite(x)):
+                path[k:] = np.nan
+                break
+            x = x - lr * _eval_grad(grad_f, x, n)
+            path[k] = x
+    return path
+
+
+def newton_method(grad_f, hess_f, x0, steps: int) -> np.ndarray:
+    """Run ``steps`` Newton iterations x ← x − H(x)⁻¹∇f(x); return the trajectory (steps+1, n).
+
+    On a quadratic with positive definite Hessian one step lands on the minimum.
+
+    Raises
+    ------
+    ValueError
+        if the Hessian is singular at an iterate (Newton's step is undefined there).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import newton_method
+    >>> A = np.array([[3.0, 1.0], [1.0, 2.0]]); b = np.array([1.0, -1.0])
+    >>> path = newton_method(lambda v: A @ v - b, lambda v: A, [5.0, 5.0], steps=1)
+    >>> np.allclose(path[1], np.linalg.solve(A, b))
+    True
+    """
+    if not callable(grad_f) or not callable(hess_f):
+        raise TypeError("grad_f and hess_f must be callables of x")
+    steps = _check_steps(steps)
+    x = as_vector(x0, "x0").copy()
+    n = x.size
+    path = np.empty((steps + 1, n))
+    path[0] = x
+    for k in range(1, steps + 1):
+        g = _eval_grad(grad_f, x, n)
+        H = np.asarray(hess_f(x.copy()), dtype=float)
+        if H.ndim == 0 and n == 1:
+            H = H.reshape(1, 1)
+        if H.shape != (n, n):
+            raise ValueError(f"hess_f(x) must return shape ({n}, {n}); got {H.shape}")
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(g))):
+            raise ValueError(f"non-finite gradient or Hessian at step {k}: x = {x}")
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            raise ValueError(f"the Hessian is singular at step {k} (x = {x}): Newton's step "
+                             "H⁻¹∇f is undefined there") from None
+        x = x - step
+        path[k] = x
+    return path
