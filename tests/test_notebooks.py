@@ -1,0 +1,100 @@
+"""Structure of the chapter notebooks: the course-wide standard, checked for every chapter.
+
+nbval (run on notebooks/ by the same pytest call) re-executes each notebook and compares
+outputs; these tests check what nbval cannot: coverage of the notes items, the "Note on the
+notes" boxes, navigation, an explorer, figures, and that stored outputs come from one
+top-to-bottom run without errors.
+"""
+import json
+import re
+
+import pytest
+
+from course import CHAPTERS, REPO, items_for
+
+NB_DIR = REPO / "notebooks"
+
+
+def _load(stem):
+    return json.loads((NB_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+
+def _src(cell):
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def test_every_chapter_notebook_exists():
+    missing = [stem for stem, *_ in CHAPTERS if not (NB_DIR / f"{stem}.ipynb").exists()]
+    assert not missing, f"missing chapter notebooks: {missing}"
+    assert (NB_DIR / "00_contents.ipynb").exists()
+
+
+CHAPTER_PARAMS = [pytest.param(stem, id=stem) for stem, *_ in CHAPTERS if (NB_DIR / f"{stem}.ipynb").exists()]
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_every_notes_item_of_the_chapter_is_cited(stem):
+    text = "\n".join(_src(c) for c in _load(stem)["cells"])
+    missing = [it["id"] for it in items_for(stem) if f"`{it['id']}`" not in text]
+    assert not missing, f"{stem} does not cite notes items {missing} (cite as `id`)"
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_wrong_and_ambiguous_items_get_a_note_on_the_notes(stem):
+    boxes = [_src(c) for c in _load(stem)["cells"]
+             if c["cell_type"] == "markdown" and "Note on the notes" in _src(c)]
+    flagged = [it["id"] for it in items_for(stem) if it["verdict"] != "correct"]
+    missing = [i for i in flagged if not any(f"`{i}`" in b for b in boxes)]
+    assert not missing, f"{stem}: no 'Note on the notes' box for {missing}"
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_navigation_summary_and_exercises_link(stem):
+    cells = _load(stem)["cells"]
+    md = [_src(c) for c in cells if c["cell_type"] == "markdown"]
+    assert md[0].lstrip().startswith("#") or "00_contents.ipynb" in md[0]
+    assert "00_contents.ipynb" in md[0] or "00_contents.ipynb" in md[1], "no contents link at the top"
+    assert "00_contents.ipynb" in md[-1], "no contents link at the bottom"
+    assert re.search(r"[\u4e00-\u9fff]", md[0] + md[1]), "the title should give the Chinese term"
+    assert any(re.search(r"^#+ .*Summary", m, re.M) for m in md), "no Summary section"
+    assert any(f"../exercises/{stem}/{stem}.ipynb" in m for m in md), "no link to the chapter's exercises"
+    assert any(re.search(r"learning goals|you will learn", m, re.I) for m in md), "no learning goals"
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_executed_top_to_bottom_without_errors(stem):
+    code = [c for c in _load(stem)["cells"] if c["cell_type"] == "code" and _src(c).strip()]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"not executed in one run: {counts[:10]}…"
+    errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"stored error output: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_figures_explorer_and_self_checks(stem):
+    cells = _load(stem)["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    pngs = sum("image/png" in o.get("data", {}) for c in code for o in c.get("outputs", []))
+    assert pngs >= 2, f"{stem} shows {pngs} figures; the standard is at least 2"
+    explorer_cells = [c for c in code if re.search(r"\bmh\.\w+_explorer\(", _src(c))]
+    assert explorer_cells, "no slider explorer (mh.<name>_explorer(...))"
+    for c in explorer_cells:
+        assert "nbval-ignore-output" in c.get("metadata", {}).get("tags", []), \
+            "explorer cells must be tagged nbval-ignore-output (widget output has no stable text)"
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", [])), \
+            "explorer cell has no stored widget output"
+    asserts = sum(len(re.findall(r"^\s*assert ", _src(c), re.M)) for c in code)
+    assert asserts >= 5, f"{stem} asserts only {asserts} worked results"
+
+
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
+def test_no_package_logic_copied_into_the_notebook(stem):
+    """Notebooks call the package; they do not define their own helper functions at length."""
+    for c in _load(stem)["cells"]:
+        if c["cell_type"] != "code":
+            continue
+        for m in re.finditer(r"^def (\w+)\(.*?(?=^\S|\Z)", _src(c), re.M | re.S):
+            body_lines = [ln for ln in m.group(0).splitlines()[1:] if ln.strip() and not ln.strip().startswith("#")]
+            assert len(body_lines) <= 6, (
+                f"{stem} defines {m.group(1)}() with {len(body_lines)} lines: reusable logic belongs in mvcalc_helpers")
