@@ -72,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "Explorer": "explorers._base",
     # notebooks
     "setup_notebook": "notebook_tools",
+    "check_setup": "notebook_tools",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["setup_notebook", "execute_notebook", "main"]
+__all__ = ["setup_notebook", "check_setup", "execute_notebook", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,39 @@ def setup_notebook(seed: int = 0) -> None:
         ip.run_line_magic("matplotlib", "inline")
         ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
         ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight'}")
+
+
+_REQUIREMENTS = {  # what a learner's kernel needs, with the lower bounds the course relies on
+    "numpy": "1.26", "sympy": "1.12", "matplotlib": "3.8", "ipywidgets": "8.1",
+    "jupyterlab_widgets": "3.0.10", "scikit-learn": "1.4",
+}
+
+
+def check_setup() -> list[tuple[str, bool, str]]:
+    """Check that this kernel has what the course needs; returns ``(package, ok, message)`` rows.
+
+    ``jupyterlab_widgets`` must be installed next to JupyterLab for sliders to render in
+    JupyterLab 4 (ipywidgets issue 3965); the contents notebook prints this table.
+
+    >>> from mvcalc_helpers.notebook_tools import check_setup
+    >>> all(ok for _, ok, _ in check_setup())
+    True
+    """
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.version import Version
+
+    rows = [("python", sys.version_info >= (3, 10), "Python 3.10 or newer")]
+    for name, minimum in _REQUIREMENTS.items():
+        try:
+            have = version(name)
+        except PackageNotFoundError:
+            rows.append((name, False, f"not installed: run `make lab` (or pip install '{name}>={minimum}')"))
+            continue
+        ok = Version(have) >= Version(minimum)
+        rows.append((name, ok, f"{name} >= {minimum}" + ("" if ok else f" needed, found {have}")))
+    return rows
 
 
 def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> float:

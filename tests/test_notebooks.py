@@ -98,3 +98,26 @@ def test_no_package_logic_copied_into_the_notebook(stem):
             body_lines = [ln for ln in m.group(0).splitlines()[1:] if ln.strip() and not ln.strip().startswith("#")]
             assert len(body_lines) <= 6, (
                 f"{stem} defines {m.group(1)}() with {len(body_lines)} lines: reusable logic belongs in mvcalc_helpers")
+
+
+def test_contents_links_every_chapter_its_exercises_and_has_a_glossary():
+    text = "\n".join(_src(c) for c in _load("00_contents")["cells"])
+    for stem, *_ in CHAPTERS:
+        assert f"({stem}.ipynb)" in text, f"contents does not link {stem}"
+        assert f"(../exercises/{stem}/{stem}.ipynb)" in text, f"contents does not link {stem}'s exercises"
+    glossary = [ln for ln in text.splitlines() if re.match(r"^\| [^|]+ \| [^|]*[\u4e00-\u9fff][^|]* \|", ln)]
+    assert len(glossary) >= 40, f"glossary has only {len(glossary)} English–中文 rows"
+
+
+def test_every_link_between_notebooks_points_to_a_file():
+    """Relative links in markdown cells (chapters, exercises) resolve once the course is complete."""
+    broken = []
+    for nb_path in sorted(NB_DIR.glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        for c in nb["cells"]:
+            if c["cell_type"] != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", _src(c)):
+                if not (nb_path.parent / target).resolve().exists():
+                    broken.append(f"{nb_path.name} → {target}")
+    assert not broken, f"broken links: {broken}"
