@@ -123,6 +123,7 @@ class TwoLayerMLP:
     ----------
     params : dict of arrays ``W1, b1, W2, b2``.
     grads : dict of the last ``backward``'s gradients (same keys and shapes).
+    dX : ∂J/∂X of the last ``backward`` (computed when first read).
 
     Examples
     --------
@@ -157,8 +158,31 @@ class TwoLayerMLP:
             "b2": np.zeros(n_out, dtype=self.dtype),
         }
         self.grads: dict[str, np.ndarray] = {}
-        self.dX = None
         self._cache = None
+        self._dX = None
+        self._dX_pending = None   # (dY, W1): ∂J/∂X = dY·W1ᵀ is computed on first access
+
+    @property
+    def dX(self):
+        """∂J/∂X = ∂J/∂Y·W1ᵀ of the last ``backward`` (``None`` before any backward).
+
+        Training never needs it, so it is computed on first access (one matrix product
+        fewer per step); ``sgd_step`` keeps it valid by saving W1 before updating it. (If you
+        change ``params["W1"]`` in place yourself, read ``dX`` first.)
+
+        >>> import numpy as np
+        >>> from mvcalc_helpers import TwoLayerMLP, softmax_cross_entropy
+        >>> net = TwoLayerMLP(3, 4, 2, seed=0)
+        >>> _, dO = net.loss(np.ones((5, 3)), np.zeros(5, dtype=int))
+        >>> grads = net.backward(dO)
+        >>> net.dX.shape
+        (5, 3)
+        """
+        if self._dX_pending is not None:
+            dY, W1 = self._dX_pending
+            self._dX = dY @ W1.T
+            self._dX_pending = None
+        return self._dX
 
     @property
     def shapes(self) -> dict:
@@ -213,7 +237,7 @@ class TwoLayerMLP:
             dY = dZ * relu_grad(Y, self.relu_grad_at_zero)
         dW1 = X.T @ dY
         db1 = dY.sum(axis=0)
-        self.dX = dY @ W1.T
+        self._dX, self._dX_pending = None, (dY, W1)
         self.grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
         return self.grads
 
@@ -232,5 +256,7 @@ class TwoLayerMLP:
         grads = self.grads if grads is None else grads
         if set(grads) != set(self.params):
             raise ValueError(f"grads must have the keys {sorted(self.params)}")
+        if self._dX_pending is not None and self._dX_pending[1] is self.params["W1"]:
+            self._dX_pending = (self._dX_pending[0], self.params["W1"].copy())
         for k, p in self.params.items():
             p -= lr * grads[k]
