@@ -70,6 +70,10 @@ _EXPORTS: dict[str, str] = {
     "relu_grad": "nn",
     # explorers (slider widgets)
     "Explorer": "explorers._base",
+    "directional_derivative_explorer": "explorers.gradient",
+    "gradient_descent_explorer": "explorers.gradient",
+    "plot_gradient_field": "explorers.gradient",
+    "plot_descent_paths": "explorers.gradient",
     # notebooks
     "setup_notebook": "notebook_tools",
     "check_setup": "notebook_tools",

@@ -1,0 +1,358 @@
+"""Chapter 3 explorers and figures: the directional derivative ∂f/∂l = |∇f| cos θ and
+gradient descent x_{n+1} = x_n − λ∇f(x_n) on a contour map.
+
+Everything numeric is prepared once with sympy (gradient, lambdified functions); a slider
+update only moves a few artists (blitting over a cached contour background).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["directional_derivative_explorer", "gradient_descent_explorer",
+           "plot_gradient_field", "plot_descent_paths"]
+
+# loss axis of the descent explorer: values outside are clipped (the path is drawn anyway)
+_LOSS_FLOOR, _LOSS_CEIL = 1e-12, 1e6
+
+
+def _two_variable_function(f, vars, default):
+    """Validate (f, vars) for a two-variable plot; returns sympy f, [x, y]."""
+    import sympy as sp
+
+    from .._validation import as_expr, as_symbols
+
+    if f is None:
+        x, y = sp.symbols("x y")
+        return default(x, y), [x, y]
+    f = as_expr(f)
+    if vars is None:
+        vars = sorted(f.free_symbols, key=lambda s: s.name)
+        if len(vars) != 2:
+            raise ValueError(f"f must be a function of two variables for a contour plot; "
+                             f"it has {len(vars)} ({vars}): pass vars=[x, y]")
+    vars = as_symbols(vars)
+    if len(vars) != 2:
+        raise ValueError(f"vars must be two symbols [x, y] (a contour map is 2-D); got {vars}")
+    extra = f.free_symbols - set(vars)
+    if extra:
+        raise ValueError(f"f contains symbols {sorted(map(str, extra))} that are not in vars {vars}: "
+                         "substitute numbers for them first")
+    return f, vars
+
+
+def _window(lim, centre, name):
+    if lim is None:
+        return (centre - 2.0, centre + 2.0)
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {lim!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {lim!r}")
+    return lo, hi
+
+
+def _point(point, name="point"):
+    try:
+        p = np.asarray(point, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be two numbers (x0, y0), got {point!r}") from None
+    if p.shape != (2,) or not np.all(np.isfinite(p)):
+        raise ValueError(f"{name} must be two finite numbers (x0, y0), got {point!r}")
+    return p
+
+
+def plot_gradient_field(ax, f, vars, xlim=(-2, 2), ylim=(-2, 2), *, n_arrows: int = 13,
+                        levels: int = 20, n: int = 121, title=None, cmap="viridis"):
+    """Contour map of a two-variable sympy expression with its gradient field as arrows.
+
+    The arrows (``quiver``) are ∇f at a grid of points: they cross the level curves at right
+    angles and point uphill; their length is |∇f| (scaled to fit the grid). Returns the
+    ``Quiver`` artist.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers.explorers.gradient import plot_gradient_field
+    >>> x, y = sp.symbols("x y")
+    >>> fig, ax = new_figure()
+    >>> q = plot_gradient_field(ax, x**2 - y**2, [x, y], n_arrows=5)
+    >>> q.U.size      # 5 × 5 arrows
+    25
+    """
+    from ..plotting import function_grid, lambdify, plot_contours
+    from ..symbolic import gradient
+
+    f, vars = _two_variable_function(f, vars, None)
+    if isinstance(n_arrows, bool) or not isinstance(n_arrows, int) or n_arrows < 2:
+        raise ValueError(f"n_arrows must be an integer ≥ 2, got {n_arrows!r}")
+    X, Y, Z = function_grid(f, vars, xlim, ylim, n=n)
+    plot_contours(ax, X, Y, Z, levels=levels, cmap=cmap, title=title, labels=[str(v) for v in vars])
+    g = gradient(f, vars)
+    gx, gy = lambdify(g[0], vars), lambdify(g[1], vars)
+    QX, QY = np.meshgrid(np.linspace(*xlim, n_arrows), np.linspace(*ylim, n_arrows))
+    return ax.quiver(QX, QY, gx(QX, QY), gy(QX, QY), color="white", edgecolor="k", linewidth=0.4,
+                     pivot="tail", width=0.005)
+
+
+def plot_descent_paths(ax, f, vars, paths, xlim=(-2, 2), ylim=(-2, 2), *, levels: int = 25,
+                       title=None):
+    """Contour map of f with one or more optimisation paths drawn as connected dots.
+
+    ``paths`` maps a label (e.g. ``"λ = 0.1"``) to an array of shape (steps+1, 2), as returned
+    by :func:`mvcalc_helpers.gradient_descent`. Points outside the window are clipped.
+    Returns the list of ``Line2D`` artists.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from mvcalc_helpers import gradient_descent
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers.explorers.gradient import plot_descent_paths
+    >>> x, y = sp.symbols("x y")
+    >>> path = gradient_descent(lambda v: v, [1.5, 1.0], lr=0.3, steps=10)   # f = ½(x² + y²)
+    >>> fig, ax = new_figure()
+    >>> lines = plot_descent_paths(ax, (x**2 + y**2) / 2, [x, y], {"λ = 0.3": path})
+    >>> len(lines), lines[0].get_xdata().size
+    (1, 11)
+    """
+    from ..plotting import function_grid, plot_contours
+
+    f, vars = _two_variable_function(f, vars, None)
+    X, Y, Z = function_grid(f, vars, xlim, ylim, n=121)
+    plot_contours(ax, X, Y, Z, levels=levels, cmap="Greys_r", labels=[str(v) for v in vars], title=title)
+    lines = []
+    for label, path in dict(paths).items():
+        p = np.asarray(path, dtype=float)
+        if p.ndim != 2 or p.shape[1] != 2:
+            raise ValueError(f"path {label!r} must have shape (steps+1, 2), got {p.shape}")
+        p = np.clip(p, -1e6, 1e6)
+        (line,) = ax.plot(p[:, 0], p[:, 1], "o-", ms=3.5, lw=1.3, label=str(label))
+        lines.append(line)
+    ax.plot(*np.asarray(next(iter(dict(paths).values())), dtype=float)[0], "k*", ms=11, label="start x₀")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    return lines
+
+
+def directional_derivative_explorer(f=None, vars=None, point=(1.0, 1.0), *, theta: float = 45.0,
+                                    xlim=None, ylim=None):
+    """Slider explorer: ∂f/∂l at a point as the direction turns by θ away from ∇f.
+
+    The slider ``theta`` is the angle (degrees) between the unit direction e_l and the
+    gradient ∇f(P₀), as in notes 000 §4: ∂f/∂l = ∇f·e_l = |∇f| cos θ. Left: the contour map
+    with ∇f (blue) and e_l (red) at P₀; right: the curve |∇f| cos θ with the current value.
+    Default f = ½(x² + y²) at P₀ = (1, 1) (notes 000 §4, example 1).
+
+    Parameters
+    ----------
+    f : sympy expression in two variables (default ½(x² + y²))
+    vars : [x, y] (default: the free symbols of f, sorted by name)
+    point : (x0, y0) where ∇f must not be zero (θ is measured from ∇f)
+    theta : initial angle in degrees, in [−180, 180]
+    xlim, ylim : plotting window (default: the point ± 2)
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import directional_derivative_explorer
+    >>> ex = directional_derivative_explorer()
+    >>> ex.update(theta=0)          # along the gradient: the maximum |∇f| = √2
+    '∂f/∂l = <b>1.414</b> at θ = 0° (e_l = (0.707, 0.707); |∇f| = 1.414)'
+    >>> ex.update(theta=90)         # orthogonal to ∇f: rate zero
+    '∂f/∂l = <b>0.000</b> at θ = 90° (e_l = (-0.707, 0.707); |∇f| = 1.414)'
+    """
+    import ipywidgets as widgets
+    import sympy as sp
+
+    from ..plotting import function_grid, new_figure, plot_contours
+    from ..symbolic import gradient
+    from ._base import Explorer
+
+    f, vars = _two_variable_function(f, vars, lambda x, y: (x**2 + y**2) / 2)
+    p = _point(point)
+    try:
+        theta = float(theta)
+    except (TypeError, ValueError):
+        raise TypeError(f"theta must be a number of degrees, got {theta!r}") from None
+    if not -180 <= theta <= 180:
+        raise ValueError(f"theta must lie in [-180, 180] degrees, got {theta}")
+    g_exact = gradient(f, vars).subs(dict(zip(vars, [sp.nsimplify(v) for v in p])))
+    try:
+        g = np.array([float(sp.N(gi)) for gi in g_exact])
+    except TypeError:
+        raise ValueError(f"∇f is not a finite number at {tuple(p)}: choose another point") from None
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"∇f is not finite at {tuple(p)}: choose another point")
+    gnorm = float(np.hypot(*g))
+    if gnorm < 1e-12:
+        raise ValueError(f"∇f = 0 at {tuple(p)}: every directional derivative is 0 there and the "
+                         "angle θ to the gradient is undefined; choose a point where ∇f ≠ 0")
+    xlim = _window(xlim, p[0], "xlim")
+    ylim = _window(ylim, p[1], "ylim")
+    phi = math.atan2(g[1], g[0])            # direction angle of the gradient
+
+    fig, (ax, axd) = new_figure(1, 2, figsize=(9.6, 4.2), width_ratios=[1, 1.15])
+    X, Y, Z = function_grid(f, vars, xlim, ylim, n=101)
+    plot_contours(ax, X, Y, Z, levels=18, labels=[str(v) for v in vars],
+                  title=f"contours of f = ${sp.latex(f)}$")
+    width = min(xlim[1] - xlim[0], ylim[1] - ylim[0])
+    glen = gnorm if gnorm <= 0.4 * width else 0.4 * width
+    glabel = "∇f(P₀)" if glen == gnorm else "∇f(P₀) (shortened)"
+    ax.quiver([p[0]], [p[1]], [g[0] / gnorm * glen], [g[1] / gnorm * glen], angles="xy",
+              scale_units="xy", scale=1, color="tab:blue", width=0.012, label=glabel, zorder=4)
+    ulen = min(1.0, 0.35 * width)
+    (line_l,) = ax.plot([], [], "--", color="tab:red", lw=1.2, zorder=3)
+    qdir = ax.quiver([p[0]], [p[1]], [ulen], [0.0], angles="xy", scale_units="xy", scale=1,
+                     color="tab:red", width=0.012, label="e_l (unit)" if ulen == 1 else "e_l (scaled)",
+                     zorder=5)
+    ax.plot(*p, "ko", ms=5, zorder=6)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+
+    th = np.linspace(-180, 180, 361)
+    axd.plot(th, gnorm * np.cos(np.radians(th)), color="tab:purple", lw=2, label="|∇f| cos θ")
+    for val, txt in ((gnorm, "max |∇f| at θ = 0"), (-gnorm, "min −|∇f| at θ = ±180°")):
+        axd.axhline(val, color="gray", lw=0.8, ls=":")
+        axd.annotate(txt, (-175, val), xytext=(0, -12 if val > 0 else 4), textcoords="offset points",
+                     fontsize=8, color="gray")
+    axd.axhline(0, color="k", lw=0.6)
+    axd.set_xticks([-180, -90, 0, 90, 180])
+    axd.set_xlim(-180, 180)
+    axd.set_ylim(-1.25 * gnorm, 1.25 * gnorm)
+    axd.set_xlabel("θ = angle between e_l and ∇f (degrees)")
+    axd.set_ylabel("∂f/∂l at P₀")
+    axd.set_title("directional derivative = |∇f| cos θ")
+    (marker,) = axd.plot([], [], "o", color="tab:red", ms=9, zorder=5)
+    (vline,) = axd.plot([], [], color="tab:red", lw=1, ls="--")
+
+    span = 3 * width
+
+    def update(theta):
+        a = phi + math.radians(theta)
+        e = np.array([math.cos(a), math.sin(a)])
+        d = float(g @ e)
+        qdir.set_UVC([e[0] * ulen], [e[1] * ulen])
+        line_l.set_data([p[0] - span * e[0], p[0] + span * e[0]], [p[1] - span * e[1], p[1] + span * e[1]])
+        marker.set_data([theta], [d])
+        vline.set_data([theta, theta], [0, d])
+        ez = e + 0.0  # avoid printing -0.000
+        ez[np.abs(ez) < 5e-4] = 0.0
+        d_txt = 0.0 if abs(d) < 5e-4 else d
+        return (f"∂f/∂l = <b>{d_txt:.3f}</b> at θ = {theta:.0f}° "
+                f"(e_l = ({ez[0]:.3f}, {ez[1]:.3f}); |∇f| = {gnorm:.3f})")
+
+    controls = {"theta": widgets.FloatSlider(value=theta, min=-180, max=180, step=5,
+                                             description="θ (deg)", readout_format=".0f")}
+    return Explorer(fig, controls, update, animated=[qdir, line_l, marker, vline],
+                    title="Directional derivative: turn the direction e_l away from ∇f")
+
+
+def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 0.05, steps: int = 20,
+                              lr_max: float = 0.25, steps_max: int = 60, xlim=(-2.2, 2.2),
+                              ylim=(-1.3, 1.3)):
+    """Slider explorer: gradient descent x_{n+1} = x_n − λ∇f(x_n) on a contour map.
+
+    Sliders: the learning rate λ (``lr``) and the number of steps. Left: the path on the
+    contour map; right: the loss f(x_n) against n (log scale). The readout gives the final
+    loss and says "diverged" when the loss ended above f(x₀) (or overflowed). For a quadratic
+    f (constant Hessian H) it also shows the stability bound λ < 2/λ_max(H).
+    Default f = ½(x² + 10y²): an ill-conditioned bowl (condition number 10) on which descent
+    zig-zags, converges for λ < 0.2 and diverges beyond.
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import gradient_descent_explorer
+    >>> ex = gradient_descent_explorer()
+    >>> ex.update(lr=0.1, steps=30)      # x₃₀ = (−1.8·0.9³⁰, 0): loss 1.62·0.81³⁰ ≈ 0.002911
+    'λ = 0.10, 30 steps: final loss f(x₃₀) = <b>0.002911</b> (f(x₀) = 5.67; stable for λ < 2/λ_max(H) = 0.200)'
+    >>> "diverged" in ex.update(lr=0.22)
+    True
+    """
+    import ipywidgets as widgets
+    import sympy as sp
+
+    from ..optimize import gradient_descent
+    from ..plotting import function_grid, lambdify, new_figure, plot_contours
+    from ..symbolic import gradient, hessian
+    from ._base import Explorer
+
+    f, vars = _two_variable_function(f, vars, lambda x, y: (x**2 + 10 * y**2) / 2)
+    start = _point(x0, "x0")
+    for name, val in (("lr", lr), ("lr_max", lr_max)):
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
+            raise ValueError(f"{name} must be a positive number (the notes' λ > 0), got {val!r}")
+    for name, val in (("steps", steps), ("steps_max", steps_max)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
+            raise ValueError(f"{name} must be a positive integer, got {val!r}")
+    if lr > lr_max or steps > steps_max:
+        raise ValueError(f"the initial lr={lr} and steps={steps} must not exceed lr_max={lr_max} "
+                         f"and steps_max={steps_max}")
+    xlim = _window(xlim, 0, "xlim")
+    ylim = _window(ylim, 0, "ylim")
+    fnum = lambdify(f, vars)
+    g = gradient(f, vars)
+    gx, gy = lambdify(g[0], vars), lambdify(g[1], vars)
+
+    def grad(v):
+        return np.array([gx(v[0], v[1]), gy(v[0], v[1])], dtype=float)
+
+    f0 = float(fnum(*start))
+    H = hessian(f, vars)
+    bound = ""
+    if not H.free_symbols:
+        lam_max = max(abs(float(ev)) for ev in sp.Matrix(H).evalf().eigenvals())
+        if lam_max > 0:
+            bound = f"; stable for λ < 2/λ_max(H) = {2 / lam_max:.3f}"
+
+    fig, (ax, axl) = new_figure(1, 2, figsize=(10.0, 4.0), width_ratios=[1.35, 1])
+    X, Y, Z = function_grid(f, vars, xlim, ylim, n=121)
+    plot_contours(ax, X, Y, Z, levels=25, labels=[str(v) for v in vars],
+                  title=f"gradient descent on f = ${sp.latex(f)}$")
+    ax.plot(*start, "k*", ms=12, zorder=6)
+    (path_line,) = ax.plot([], [], "o-", color="tab:red", ms=3.5, lw=1.3, zorder=5)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    axl.set_yscale("log")
+    axl.set_xlim(0, steps_max)
+    axl.set_ylim(_LOSS_FLOOR, _LOSS_CEIL)
+    axl.axhline(f0, color="gray", ls=":", lw=1)
+    axl.annotate("f(x₀)", (steps_max, f0), xytext=(-30, 3), textcoords="offset points", fontsize=8,
+                 color="gray")
+    axl.set_xlabel("step n")
+    axl.set_ylabel("loss f(xₙ)")
+    axl.set_title("loss curve (log scale)")
+    (loss_line,) = axl.plot([], [], "o-", color="tab:red", ms=3, lw=1.2)
+    status = axl.text(0.5, 0.93, "", transform=axl.transAxes, ha="center", fontsize=11,
+                      color="tab:red", fontweight="bold")
+    subs = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+    def update(lr, steps):
+        path = gradient_descent(grad, start, lr=lr, steps=int(steps))
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = np.array([fnum(*xy) for xy in path], dtype=float)
+        shown = np.clip(np.nan_to_num(path, nan=1e6, posinf=1e6, neginf=-1e6), -1e6, 1e6)
+        path_line.set_data(shown[:, 0], shown[:, 1])
+        loss_line.set_data(np.arange(loss.size),
+                           np.clip(np.nan_to_num(loss, nan=_LOSS_CEIL, posinf=_LOSS_CEIL), _LOSS_FLOOR, _LOSS_CEIL))
+        final = loss[-1]
+        diverged = not np.isfinite(final) or final > f0
+        status.set_text("diverged" if diverged else "")
+        final_txt = "overflow (∞)" if not np.isfinite(final) else f"{final:.4g}"
+        text = (f"λ = {lr:.2f}, {int(steps)} steps: final loss f(x{str(int(steps)).translate(subs)}) = "
+                f"<b>{final_txt}</b> (f(x₀) = {f0:.3g}{bound})")
+        if diverged:
+            text += " — <b>diverged</b>: the loss grew; make λ smaller"
+        return text
+
+    controls = {
+        "lr": widgets.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="λ",
+                                  readout_format=".2f"),
+        "steps": widgets.IntSlider(value=steps, min=1, max=steps_max, step=1, description="steps"),
+    }
+    return Explorer(fig, controls, update, animated=[path_line, loss_line, status],
+                    title="Gradient descent: choose the learning rate λ and the number of steps")
