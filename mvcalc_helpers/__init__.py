@@ -70,6 +70,10 @@ _EXPORTS: dict[str, str] = {
     "relu_grad": "nn",
     # explorers (slider widgets)
     "Explorer": "explorers._base",
+    "partial_slice_explorer": "explorers.partials",
+    "plot_partial_slices": "explorers.partials",
+    "partial_from_limit": "partial_limits",
+    "mixed_partials_at": "partial_limits",
     "directional_derivative_explorer": "explorers.gradient",
     "gradient_descent_explorer": "explorers.gradient",
     "plot_gradient_field": "explorers.gradient",

@@ -1,0 +1,220 @@
+"""Chapter 1 explorer and figure: the partial derivative as the slope of a slice of a surface.
+
+Cut the surface z = f(x, y) with the plane y = y₀: the cut is the curve z = f(x, y₀), an
+ordinary one-variable function, and ∂f/∂x(x₀, y₀) is the slope of its tangent at x₀.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .._validation import as_expr
+from ..plotting import function_grid, lambdify, new_figure, plot_surface
+from ._base import Explorer
+
+__all__ = ["partial_slice_explorer", "plot_partial_slices"]
+
+
+def _xy_function(f, name="f"):
+    """f as a sympy expression in the symbols named x and y; returns (expr, x, y)."""
+    f = as_expr(f, name)
+    by_name = {s.name: s for s in f.free_symbols}
+    extra = sorted(set(by_name) - {"x", "y"})
+    if extra:
+        raise ValueError(f"{name} must be an expression in x and y only; it also contains {extra}")
+    x = by_name.get("x", sp.Symbol("x"))
+    y = by_name.get("y", sp.Symbol("y"))
+    return f, x, y
+
+
+def _limits(lim, name):
+    try:
+        a, b = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair of numbers (low, high), got {lim!r}") from None
+    if not (np.isfinite(a) and np.isfinite(b)) or a >= b:
+        raise ValueError(f"{name} must satisfy low < high (finite numbers), got {lim!r}")
+    return a, b
+
+
+def _check_inside(value, lim, name, limname):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number, got {value!r}") from None
+    if not lim[0] <= value <= lim[1]:
+        raise ValueError(f"{name} = {value} lies outside {limname} = {lim}; widen {limname} or move {name}")
+    return value
+
+
+def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=1.0):
+    """Draw z = f(x, y) on a 3-D axes with the two slices through ``point`` and their tangents.
+
+    The red curve is the slice y = y₀ (its tangent slope is ∂f/∂x), the orange curve the
+    slice x = x₀ (slope ∂f/∂y). Returns ``(f_x, f_y)`` at the point as floats.
+
+    Parameters
+    ----------
+    ax : a 3-D matplotlib axes (``projection="3d"``)
+    f : sympy expression in x and y
+    point : (x₀, y₀)
+    xlim, ylim : plot ranges (default: the point ± 2)
+    half_width : half length (in x or y) of the drawn tangent segments
+
+    Examples
+    --------
+    >>> import sympy as sp, numpy as np
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_partial_slices
+    >>> x, y = sp.symbols("x y")
+    >>> fig, ax = new_figure(projection="3d")
+    >>> np.allclose(plot_partial_slices(ax, x**2 + 3*x*y + y**2, (1, 2)), (8, 7))
+    True
+    """
+    f, x, y = _xy_function(f)
+    x0, y0 = (float(v) for v in point)
+    xlim = _limits(xlim or (x0 - 2, x0 + 2), "xlim")
+    ylim = _limits(ylim or (y0 - 2, y0 + 2), "ylim")
+    _check_inside(x0, xlim, "x0", "xlim")
+    _check_inside(y0, ylim, "y0", "ylim")
+    F = lambdify(f, [x, y])
+    fx = float(lambdify(sp.diff(f, x), [x, y])(np.array(x0), np.array(y0)))
+    fy = float(lambdify(sp.diff(f, y), [x, y])(np.array(x0), np.array(y0)))
+    z0 = float(F(np.array(x0), np.array(y0)))
+    X, Y, Z = function_grid(F, [x, y], xlim, ylim, n)
+    plot_surface(ax, X, Y, Z, alpha=0.55, title=f"slices of z = ${sp.latex(f)}$ through ({x0:g}, {y0:g})")
+    xs = np.linspace(*xlim, 100)
+    ys = np.linspace(*ylim, 100)
+    ax.plot(xs, np.full_like(xs, y0), F(xs, np.full_like(xs, y0)), color="crimson", lw=2.5,
+            label=f"slice y = {y0:g}: slope ∂f/∂x = {fx:.3g}")
+    ax.plot(np.full_like(ys, x0), ys, F(np.full_like(ys, x0), ys), color="darkorange", lw=2.5,
+            label=f"slice x = {x0:g}: slope ∂f/∂y = {fy:.3g}")
+    d = np.linspace(-half_width, half_width, 2)
+    ax.plot(x0 + d, np.full(2, y0), z0 + fx * d, color="crimson", ls="--", lw=2)
+    ax.plot(np.full(2, x0), y0 + d, z0 + fy * d, color="darkorange", ls="--", lw=2)
+    ax.plot([x0], [y0], [z0], "ko", ms=6)
+    ax.legend(loc="upper left", fontsize=9)
+    return fx, fy
+
+
+def partial_slice_explorer(f=None, x0: float = 1.0, y0: float = 2.0, *, xlim=None, ylim=None,
+                           n: int = 41, step: float = 0.1) -> Explorer:
+    """Slider explorer: move the slice y = y₀ across z = f(x, y) and read off ∂f/∂x.
+
+    Left: the surface with the slice curve z = f(x, y₀) (red), the point (x₀, y₀, f(x₀, y₀))
+    and the tangent line of the slice there. Right: the same slice as an ordinary graph with its
+    tangent; the readout gives its slope ∂f/∂x(x₀, y₀).
+
+    Parameters
+    ----------
+    f : sympy expression (or string) in x and y; default x² + 3xy + y² (notes 000 §1 ex. 1)
+    x0, y0 : the starting point (default (1, 2): slope 8, as in the notes' example)
+    xlim, ylim : ranges of the sliders and the plot (default: the point ± 2)
+    n : grid size of the surface
+    step : slider step
+
+    Controls: ``y0`` (first), ``x0``.
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import partial_slice_explorer
+    >>> ex = partial_slice_explorer()
+    >>> ex.readout_text
+    '∂f/∂x(x₀, y₀) = ∂f/∂x(1.00, 2.00) = <b>8.000</b>'
+    >>> ex.update(y0=2.5)          # f_x = 2x + 3y = 2 + 7.5
+    '∂f/∂x(x₀, y₀) = ∂f/∂x(1.00, 2.50) = <b>9.500</b>'
+    >>> partial_slice_explorer("x*z")
+    Traceback (most recent call last):
+    ...
+    ValueError: f must be an expression in x and y only; it also contains ['z']
+    """
+    import ipywidgets as widgets
+
+    if f is None:
+        x_, y_ = sp.symbols("x y")
+        f = x_**2 + 3 * x_ * y_ + y_**2
+    f, x, y = _xy_function(f)
+    x0 = _check_inside(x0, (-np.inf, np.inf), "x0", "the real line")
+    y0 = _check_inside(y0, (-np.inf, np.inf), "y0", "the real line")
+    xlim = _limits(xlim if xlim is not None else (x0 - 2, x0 + 2), "xlim")
+    ylim = _limits(ylim if ylim is not None else (y0 - 2, y0 + 2), "ylim")
+    _check_inside(x0, xlim, "x0", "xlim")
+    _check_inside(y0, ylim, "y0", "ylim")
+    if not isinstance(n, (int, np.integer)) or n < 5:
+        raise ValueError(f"n (grid size) must be an integer ≥ 5, got {n!r}")
+    if not step > 0:
+        raise ValueError(f"step must be positive, got {step!r}")
+
+    F = lambdify(f, [x, y])
+    Fx = lambdify(sp.diff(f, x), [x, y])
+    with np.errstate(all="ignore"):
+        X, Y, Z = function_grid(F, [x, y], xlim, ylim, n)
+    finite = Z[np.isfinite(Z)]
+    if finite.size == 0:
+        raise ValueError("f has no finite values on the plotted range; choose other xlim/ylim")
+    zmin, zmax = float(finite.min()), float(finite.max())
+    pad = 0.08 * (zmax - zmin or 1.0)
+    zlim = (zmin - pad, zmax + pad)
+    xs = np.linspace(*xlim, 200)
+
+    fig, axes = new_figure(1, 2, figsize=(10.5, 4.3))
+    axes[0].remove()
+    ax3 = fig.add_subplot(1, 2, 1, projection="3d")
+    ax2 = axes[1]
+    plot_surface(ax3, X, Y, Z, alpha=0.6, title=f"z = ${sp.latex(f)}$")
+    ax3.set_xlim(*xlim)
+    ax3.set_ylim(*ylim)
+    ax3.set_zlim(*zlim)
+    ax3.view_init(elev=28, azim=-60)
+    ax3.locator_params(nbins=5)
+    ax3.tick_params(labelsize=8)
+    (slice3,) = ax3.plot([], [], [], color="crimson", lw=2.5)
+    (plane3,) = ax3.plot([], [], [], color="crimson", lw=0.8, alpha=0.6)
+    (tan3,) = ax3.plot([], [], [], color="navy", lw=2.2, ls="--")
+    (pt3,) = ax3.plot([], [], [], "ko", ms=6)
+
+    ax2.set_xlim(*xlim)
+    ax2.set_ylim(*zlim)
+    ax2.set_xlabel("x")
+    ax2.set_ylabel("z")
+    ax2.set_title("the slice z = f(x, y₀) and its tangent at x₀")
+    (slice2,) = ax2.plot([], [], color="crimson", lw=2.5, label="slice z = f(x, y₀)")
+    (tan2,) = ax2.plot([], [], color="navy", lw=2.2, ls="--", label="tangent at x₀")
+    (pt2,) = ax2.plot([], [], "ko", ms=6)
+    ax2.legend(handles=[slice2, tan2], loc="lower right")
+    label = ax2.text(0.03, 0.95, "", transform=ax2.transAxes, va="top", fontsize=11,
+                     bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
+    half = 0.3 * (xlim[1] - xlim[0])
+
+    def update(y0, x0):
+        with np.errstate(all="ignore"):
+            zs = F(xs, np.full_like(xs, y0))
+            z0 = float(F(np.array(x0), np.array(y0)))
+            slope = float(Fx(np.array(x0), np.array(y0)))
+        slice3.set_data_3d(xs, np.full_like(xs, y0), zs)
+        plane3.set_data_3d([xlim[0], xlim[1], xlim[1], xlim[0], xlim[0]], [y0] * 5,
+                           [zlim[0], zlim[0], zlim[1], zlim[1], zlim[0]])
+        slice2.set_data(xs, zs)
+        if np.isfinite(slope) and np.isfinite(z0):
+            d = np.array([-half, half])
+            tan3.set_data_3d(x0 + d, [y0, y0], z0 + slope * d)
+            tan2.set_data(x0 + d, z0 + slope * d)
+            pt3.set_data_3d([x0], [y0], [z0])
+            pt2.set_data([x0], [z0])
+            label.set_text(f"y₀ = {y0:.2f}\nslope at x₀ = {x0:.2f}:\n∂f/∂x = {slope:.3f}")
+            return f"∂f/∂x(x₀, y₀) = ∂f/∂x({x0:.2f}, {y0:.2f}) = <b>{slope:.3f}</b>"
+        for a in (tan3, pt3):
+            a.set_data_3d([], [], [])
+        for a in (tan2, pt2):
+            a.set_data([], [])
+        label.set_text(f"y₀ = {y0:.2f}\n∂f/∂x undefined at x₀ = {x0:.2f}")
+        return f"∂f/∂x({x0:.2f}, {y0:.2f}) is <b>not defined</b> (f or its derivative is not finite there)"
+
+    controls = {
+        "y0": widgets.FloatSlider(value=y0, min=ylim[0], max=ylim[1], step=step, description="y₀ (slice)",
+                                  readout_format=".2f"),
+        "x0": widgets.FloatSlider(value=x0, min=xlim[0], max=xlim[1], step=step, description="x₀",
+                                  readout_format=".2f"),
+    }
+    return Explorer(fig, controls, update, animated=[slice3, plane3, tan3, pt3, slice2, tan2, pt2, label],
+                    title="Partial derivative = slope of a slice (偏导数的几何意义)")
