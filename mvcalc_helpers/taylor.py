@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 
 import sympy as sp
 
@@ -18,7 +19,7 @@ __all__ = ["taylor_polynomial", "taylor_operator_term"]
 
 
 def _check_order(order, name="order") -> int:
-    if isinstance(order, bool) or not isinstance(order, (int, sp.Integer)) or int(order) < 0:
+    if isinstance(order, bool) or not isinstance(order, (numbers.Integral, sp.Integer)) or int(order) < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {order!r}")
     return int(order)
 
