@@ -68,6 +68,9 @@ _EXPORTS: dict[str, str] = {
     "softmax_cross_entropy": "nn",
     "relu": "nn",
     "relu_grad": "nn",
+    "load_digits_split": "training",
+    "train_mlp": "training",
+    "evaluate": "training",
     # explorers (slider widgets)
     "Explorer": "explorers._base",
     "partial_slice_explorer": "explorers.partials",
