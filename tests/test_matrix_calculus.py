@@ -1,0 +1,247 @@
+"""mvcalc_helpers.matrix_calculus: element-wise derivatives, layouts, the three-way identity
+check, least squares and finite-difference errors — each against an independent reference
+(sympy entry by entry, numpy.linalg.lstsq, scikit-learn, published values)."""
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import mvcalc_helpers as mh
+
+
+# --- symbolic, entry by entry ----------------------------------------------------------
+def test_symbol_matrix_names_like_the_notes():
+    A = mh.symbol_matrix("a", 2, 3)
+    assert A.shape == (2, 3) and str(A[1, 2]) == "a23"
+    x = mh.symbol_matrix("x", 3)
+    assert x.shape == (3, 1) and [str(s) for s in x] == ["x1", "x2", "x3"]
+
+
+@pytest.mark.parametrize("args, exc", [(("a b", 2), TypeError), ((3, 2), TypeError),
+                                        (("a", 0), ValueError), (("a", 2, 1.5), ValueError)])
+def test_symbol_matrix_bad_input(args, exc):
+    with pytest.raises(exc):
+        mh.symbol_matrix(*args)
+
+
+def test_matrix_derivative_is_entrywise_diff():
+    z11, z12, z21, z22 = sp.symbols("z11 z12 z21 z22")
+    Z = sp.Matrix([[z11, z12], [z21, z22]])
+    f = z11 * z22 - z12 * z21                              # the determinant, by hand
+    assert mh.matrix_derivative(f, Z) == sp.Matrix([[z22, -z21], [-z12, z11]])
+    x = mh.symbol_matrix("x", 2)
+    A = sp.Matrix([[1, 2], [3, 4]])
+    assert mh.matrix_derivative(x.T * A * x, x) == sp.Matrix([2 * x[0] + 5 * x[1], 5 * x[0] + 8 * x[1]])
+
+
+def test_matrix_derivative_bad_input():
+    x = mh.symbol_matrix("x", 2)
+    with pytest.raises(ValueError, match="scalar"):
+        mh.matrix_derivative(x, x)                         # a vector f
+    with pytest.raises(TypeError, match="plain symbols"):
+        mh.matrix_derivative(x[0], 2 * x)
+    with pytest.raises(TypeError, match="sympy Matrix"):
+        mh.matrix_derivative(x[0], [x[0]])
+    with pytest.raises(ValueError, match="repeated"):
+        mh.matrix_derivative(x[0], sp.Matrix([x[0], x[0]]))
+
+
+def test_layout_conventions():
+    A, x, a = mh.symbol_matrix("a", 2, 3), mh.symbol_matrix("x", 3), mh.symbol_matrix("c", 3)
+    # written out by hand: row i of the Jacobian is the gradient of (Ax)_i
+    J = sp.Matrix([[A[i, j] for j in range(3)] for i in range(2)])
+    assert mh.vector_derivative(A * x, x, "numerator") == J
+    assert mh.vector_derivative(A * x, x, "denominator") == J.T
+    assert mh.vector_derivative(a.T * x, x) == a                 # a column
+    assert mh.vector_derivative(a.T * x, x, "numerator") == a.T  # a row
+    assert mh.vector_derivative(x[0] ** 2, x) == sp.Matrix([2 * x[0], 0, 0])
+    with pytest.raises(ValueError, match="layout"):
+        mh.vector_derivative(a.T * x, x, "mixed")
+    with pytest.raises(ValueError, match="column vector"):
+        mh.vector_derivative(x[0], mh.symbol_matrix("z", 2, 2))
+    with pytest.raises(ValueError, match="scalar or a vector"):
+        mh.vector_derivative(sp.eye(2) * x[0], x)
+
+
+# --- every identity of the notes against sympy, entry by entry ---------------------------
+def _sympy_reference(ident):
+    """∂f/∂X derived by sympy from f itself (object arrays of symbols), evaluated at the point."""
+    Xs = np.array(sp.symbols(f"X0:{ident.X.size}"), dtype=object).reshape(ident.X.shape)
+    if ident.item == "000-S7-8":
+        f = sp.Matrix(Xs.tolist()).det()
+        consts = {}
+    else:
+        consts = {k: np.asarray(v, dtype=object) for k, v in ident.constants.items()}
+        f = sp.sympify(ident.f(Xs, **consts))
+    subs = dict(zip(Xs.ravel(), ident.X.ravel()))
+    f = np.asarray(f, dtype=object)
+    if f.ndim == 0:
+        f = f.reshape(1)
+        D = np.array([[float(sp.diff(f[0], s).subs(subs)) for s in Xs.ravel()]])
+        return D.reshape(ident.X.shape)
+    D = np.array([[float(sp.diff(fk, s).subs(subs)) for s in Xs.ravel()] for fk in f])
+    return D.reshape(f.shape + ident.X.shape)
+
+
+IDENTITIES = mh.matrix_identities(seed=3)
+
+
+@pytest.mark.parametrize("ident", IDENTITIES, ids=[f"{i.item}:{i.name}" for i in IDENTITIES])
+def test_closed_form_matches_sympy_entrywise(ident):
+    G = np.asarray(ident.grad(ident.X, **ident.constants), dtype=float)
+    np.testing.assert_allclose(G, _sympy_reference(ident), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("ident", IDENTITIES, ids=[f"{i.item}:{i.name}" for i in IDENTITIES])
+def test_three_way_check_passes_for_every_identity(ident):
+    errs = ident.check()
+    assert errs["central"] < 1e-8 and errs["complex"] < 1e-12 and errs["autodiff"] < 1e-12
+
+
+def test_identities_cover_the_chapter_items():
+    items = {i.item for i in mh.matrix_identities()}
+    assert items == {"000-S7-1", "000-S7-2", "000-S7-3", "000-S7-3b", "000-S7-3c", "000-S7-3d",
+                     "000-S7-4a", "000-S7-4b", "000-S7-5", "000-S7-6", "000-S7-7", "000-S7-8"}
+
+
+# --- the three-way check catches plausible mistakes --------------------------------------
+def test_check_catches_transposed_and_factor_errors():
+    rng = np.random.default_rng(1)
+    A, B = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    f = lambda A, B: (A @ B).trace()                                # noqa: E731
+    right = mh.check_matrix_identity(f, lambda A, B: B.T, A, {"B": B})
+    wrong = mh.check_matrix_identity(f, lambda A, B: B, A, {"B": B})  # numerator-layout answer
+    assert max(right.values()) < 1e-9
+    assert min(wrong.values()) > 0.1
+    Z = rng.normal(size=(2, 3))
+    half = mh.check_matrix_identity(lambda Z: (Z @ Z.T).trace(), lambda Z: Z, Z)   # dropped 2
+    assert min(half.values()) > 0.1
+
+
+def test_check_of_a_jacobian_and_a_wrong_one():
+    rng = np.random.default_rng(2)
+    A, x = rng.normal(size=(2, 3)), rng.normal(size=3)
+    assert max(mh.check_matrix_identity(lambda x, A: A @ x, lambda x, A: A, x, {"A": A}).values()) < 1e-9
+    with pytest.raises(ValueError, match=r"\(2, 3\) is expected"):
+        mh.check_matrix_identity(lambda x, A: A @ x, lambda x, A: A.T, x, {"A": A})
+
+
+def test_check_bad_input():
+    Z = np.ones((2, 2))
+    with pytest.raises(TypeError, match="callable"):
+        mh.check_matrix_identity("tr", lambda Z: np.eye(2), Z)
+    with pytest.raises(ValueError, match="shape of X"):
+        mh.check_matrix_identity(lambda Z: Z.trace(), lambda Z: np.eye(3), Z)
+    with pytest.raises(TypeError, match="dict"):
+        mh.check_matrix_identity(lambda Z: Z.trace(), lambda Z: np.eye(2), Z, [1, 2])
+    with pytest.raises(ValueError, match="non-finite"):
+        mh.check_matrix_identity(lambda Z: Z.trace(), lambda Z: np.eye(2), [[1, np.nan], [0, 1]])
+
+
+def test_autodiff_agrees_with_sympy():
+    rng = np.random.default_rng(4)
+    Z = rng.normal(size=(3, 3))
+    Zs = mh.symbol_matrix("z", 3, 3)
+    ref = mh.matrix_derivative((Zs * Zs * Zs).trace(), Zs).subs(dict(zip(Zs, Z.ravel())))
+    got = mh.autodiff_matrix_gradient(lambda Z: (Z @ Z @ Z).trace(), Z)
+    np.testing.assert_allclose(got, np.array(ref, dtype=float), rtol=1e-12)
+
+
+def test_autodiff_needs_torch_friendly_f():
+    with pytest.raises(TypeError, match="torch"):
+        mh.autodiff_matrix_gradient(lambda Z: np.linalg.det(Z), np.eye(2))
+
+
+def test_without_torch_the_check_still_runs(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)               # import torch → ImportError
+    with pytest.raises(ModuleNotFoundError, match="pip install torch"):
+        mh.autodiff_matrix_gradient(lambda Z: Z.trace(), np.eye(2))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        errs = mh.check_matrix_identity(lambda Z: Z.trace(), lambda Z: np.eye(2), np.eye(2) + 1)
+    assert np.isnan(errs["autodiff"]) and errs["central"] < 1e-9
+    assert any("not installed" in str(x.message) for x in w)
+
+
+def test_existing_matrix_gradient_check_unchanged():
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(3, 4)), rng.normal(size=(4, 3))
+    assert mh.matrix_gradient_check(lambda A: np.trace(A @ B), lambda A: B.T, A) < 1e-9
+
+
+# --- least squares on real data -----------------------------------------------------------
+def test_diabetes_data_is_sklearns():
+    from sklearn.datasets import load_diabetes
+
+    X, y, names = mh.diabetes_data()
+    ref = load_diabetes(scaled=False)
+    np.testing.assert_array_equal(X, ref.data)
+    np.testing.assert_array_equal(y, ref.target)
+    assert names == list(ref.feature_names)
+
+
+def test_normal_equations_match_lstsq_and_sklearn():
+    from sklearn.linear_model import LinearRegression
+
+    X, y, _ = mh.diabetes_data()
+    Xd = np.column_stack([np.ones(len(y)), X])
+    a = mh.normal_equations_solve(Xd, y)
+    np.testing.assert_allclose(a, np.linalg.lstsq(Xd, y, rcond=None)[0], rtol=1e-8)
+    lr = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(a, np.r_[lr.intercept_, lr.coef_], rtol=1e-7)
+    # the gradient 2XᵀXa − 2Xᵀy of ‖y − Xa‖² vanishes at the solution (relative to its parts)
+    g = 2 * Xd.T @ Xd @ a - 2 * Xd.T @ y
+    assert np.max(np.abs(g) / (2 * np.abs(Xd.T @ y))) < 1e-8
+
+
+def test_normal_equations_bad_input():
+    t = np.arange(4.0)
+    with pytest.raises(ValueError, match="linearly dependent"):
+        mh.normal_equations_solve(np.column_stack([t, 2 * t]), t)
+    with pytest.raises(ValueError, match="one entry per row"):
+        mh.normal_equations_solve(np.column_stack([np.ones(4), t]), t[:3])
+    with pytest.raises(ValueError, match="2-dimensional"):
+        mh.normal_equations_solve(t, t)
+
+
+# --- finite differences against h ---------------------------------------------------------
+def test_squire_trapp_published_derivative():
+    f, x = mh.squire_trapp_function()
+    # Squire & Trapp (1998), SIAM Review 40(1), p. 110: f'(1.5) = 4.05342789389862
+    assert abs(float(sp.diff(f, x).subs(x, sp.Rational(3, 2)).evalf(20)) - 4.0534278938986201) < 1e-15
+    assert np.isclose(mh.finite_difference_errors(f, 1.5, [1e-3])["exact"], 4.0534278938986201, rtol=1e-15)
+
+
+def test_error_slopes_truncation_and_roundoff():
+    f, x = mh.squire_trapp_function()
+    hs = np.logspace(-4, -2, 9)                       # truncation-dominated region
+    e = mh.finite_difference_errors(f, 1.5, hs)
+    slope = {m: np.polyfit(np.log10(hs), np.log10(e[m]), 1)[0] for m in ("forward", "central", "complex")}
+    assert abs(slope["forward"] - 1) < 0.1
+    assert abs(slope["central"] - 2) < 0.1
+    assert abs(slope["complex"] - 2) < 0.1
+    tiny = mh.finite_difference_errors(f, 1.5, np.logspace(-16, -9, 8))
+    assert np.all(tiny["complex"] < 1e-15)            # no cancellation
+    assert tiny["forward"][0] > 1e-3 and tiny["central"][0] > 1e-3   # round-off ~ ε/h
+
+
+def test_finite_difference_errors_match_direct_formulas():
+    x = sp.Symbol("x")
+    e = mh.finite_difference_errors(sp.sin(x), 0.7, [1e-3])
+    d = np.cos(0.7)
+    assert np.isclose(e["forward"][0], abs((np.sin(0.7 + 1e-3) - np.sin(0.7)) / 1e-3 - d) / d)
+    assert np.isclose(e["central"][0], abs((np.sin(0.701) - np.sin(0.699)) / 2e-3 - d) / d)
+
+
+def test_finite_difference_errors_bad_input():
+    x, y = sp.symbols("x y")
+    with pytest.raises(ValueError, match="one variable"):
+        mh.finite_difference_errors(x * y, 1.0, [1e-3])
+    with pytest.raises(ValueError, match="positive"):
+        mh.finite_difference_errors(sp.sin(x), 1.0, [-1e-3])
+    with pytest.raises(ValueError, match="not differentiable|not defined"):
+        mh.finite_difference_errors(sp.sqrt(x), -1.0, [1e-3])
+    with pytest.raises(TypeError, match="x0 must be a number"):
+        mh.finite_difference_errors(sp.sin(x), "one", [1e-3])
