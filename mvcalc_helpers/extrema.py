@@ -28,7 +28,9 @@ def critical_points(f, vars) -> list[dict]:
     """Real solutions of ∇f = 0, as a list of ``{symbol: value}`` dicts.
 
     Complex solutions are dropped. When the critical points form a curve, a solution
-    expresses some variables in terms of the others (as ``sympy.solve`` does).
+    expresses some variables in terms of the others (as ``sympy.solve`` does). For a
+    periodic f only the solutions sympy.solve reports are listed (sin x + y² gives
+    x = π/2 and 3π/2, not every x = π/2 + kπ).
 
     Examples
     --------
@@ -64,6 +66,9 @@ def classify_critical_point(f, vars, point) -> str:
     Hessian: the test cannot decide). For two variables this is the AC − B² test of notes 000
     §6 with A = f_xx, B = f_xy, C = f_yy.
 
+    ``point`` may be exact (integers, sympy numbers) or floats, e.g. the end of a
+    ``gradient_descent`` path: with float coordinates a gradient of size ≤ 1e-8 counts as 0.
+
     Raises
     ------
     ValueError
@@ -80,6 +85,8 @@ def classify_critical_point(f, vars, point) -> str:
     'saddle'
     >>> classify_critical_point(x**4 + y**4, [x, y], (0, 0))   # a minimum the test cannot see
     'inconclusive'
+    >>> classify_critical_point(x**2 - x + y**2, [x, y], (0.5000000001, 0.0))   # numerical point
+    'minimum'
     >>> classify_critical_point(x**2 + y**2, [x, y], (1, 0))
     Traceback (most recent call last):
     ...
@@ -89,7 +96,8 @@ def classify_critical_point(f, vars, point) -> str:
     vars = as_symbols(vars)
     subs = point_subs(vars, point)
     g = [sp.simplify(e.subs(subs)) for e in gradient(f, vars)]
-    if any(e != 0 for e in g):
+    inexact = any(val.has(sp.Float) for val in subs.values())
+    if any(e != 0 and not (inexact and e.is_number and abs(sp.N(e)) <= 1e-8) for e in g):
         pt = tuple(subs[v] for v in vars)
         raise ValueError(f"{pt} is not a critical point: the gradient there is {g}, not 0")
     H = hessian(f, vars).subs(subs).applyfunc(sp.simplify)
