@@ -51,6 +51,10 @@ _EXPORTS: dict[str, str] = {
     "definiteness": "quadratic_forms",
     "leading_principal_minors": "quadratic_forms",
     "quadratic_form": "quadratic_forms",
+    "quadratic_boundary_data": "quadratic_classifiers",
+    "compare_quadratic_classifiers": "quadratic_classifiers",
+    "log_odds_quadratic": "quadratic_classifiers",
+    "plot_decision_boundary": "quadratic_classifiers",
     # numerical derivatives
     "numerical_gradient": "numerical",
     "numerical_jacobian": "numerical",
