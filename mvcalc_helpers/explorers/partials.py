@@ -47,11 +47,11 @@ def _check_inside(value, lim, name, limname):
     return value
 
 
-def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=1.0):
+def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=1.2):
     """Draw z = f(x, y) on a 3-D axes with the two slices through ``point`` and their tangents.
 
-    The red curve is the slice y = y₀ (its tangent slope is ∂f/∂x), the orange curve the
-    slice x = x₀ (slope ∂f/∂y). Returns ``(f_x, f_y)`` at the point as floats.
+    The red curve is the slice y = y₀ (its tangent, dashed navy, has slope ∂f/∂x), the orange
+    curve the slice x = x₀ (tangent dashed brown, slope ∂f/∂y). Returns ``(f_x, f_y)`` at the point as floats.
 
     Parameters
     ----------
@@ -82,6 +82,7 @@ def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=
     fy = float(lambdify(sp.diff(f, y), [x, y])(np.array(x0), np.array(y0)))
     z0 = float(F(np.array(x0), np.array(y0)))
     X, Y, Z = function_grid(F, [x, y], xlim, ylim, n)
+    ax.locator_params(nbins=5)
     plot_surface(ax, X, Y, Z, alpha=0.55, title=f"slices of z = ${sp.latex(f)}$ through ({x0:g}, {y0:g})")
     xs = np.linspace(*xlim, 100)
     ys = np.linspace(*ylim, 100)
@@ -90,8 +91,8 @@ def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=
     ax.plot(np.full_like(ys, x0), ys, F(np.full_like(ys, x0), ys), color="darkorange", lw=2.5,
             label=f"slice x = {x0:g}: slope ∂f/∂y = {fy:.3g}")
     d = np.linspace(-half_width, half_width, 2)
-    ax.plot(x0 + d, np.full(2, y0), z0 + fx * d, color="crimson", ls="--", lw=2)
-    ax.plot(np.full(2, x0), y0 + d, z0 + fy * d, color="darkorange", ls="--", lw=2)
+    ax.plot(x0 + d, np.full(2, y0), z0 + fx * d, color="navy", ls="--", lw=2.2)
+    ax.plot(np.full(2, x0), y0 + d, z0 + fy * d, color="saddlebrown", ls="--", lw=2.2)
     ax.plot([x0], [y0], [z0], "ko", ms=6)
     ax.legend(loc="upper left", fontsize=9)
     return fx, fy
