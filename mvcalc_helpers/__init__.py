@@ -95,6 +95,7 @@ _EXPORTS: dict[str, str] = {
     "evaluate": "training",
     # explorers (slider widgets)
     "Explorer": "explorers._base",
+    "taylor_explorer": "explorers.taylor",
     "hessian_shape_explorer": "explorers.extrema",
     "quadratic_shape": "explorers.extrema",
     "plot_surface_gallery": "explorers.extrema",
