@@ -51,7 +51,7 @@ def _as_matrix(M):
     if kind == "numpy":
         if not np.all(np.isfinite(A)):
             raise ValueError("M contains non-finite values (nan or inf)")
-        scale = max(1.0, float(np.max(np.abs(A))))
+        scale = float(np.max(np.abs(A)))      # relative: definiteness does not depend on scale
         if not np.allclose(A, A.T, rtol=0, atol=1e-10 * scale):
             i, j = np.unravel_index(np.argmax(np.abs(A - A.T)), A.shape)
             raise ValueError(
@@ -59,6 +59,8 @@ def _as_matrix(M):
                 "definiteness is defined here for real symmetric matrices — use (M + M.T)/2, "
                 "which has the same quadratic form")
     else:
+        if any(e.has(sp.oo, -sp.oo, sp.zoo, sp.nan) for e in A):
+            raise ValueError("M contains non-finite values (nan or inf)")
         if A.free_symbols:
             raise ValueError(f"M has symbolic entries {sorted(map(str, A.free_symbols))}: "
                              "substitute numbers first")
@@ -94,7 +96,8 @@ def definiteness(M) -> str:
     matrix counts as positive semidefinite (the first label that fits).
 
     A sympy ``Matrix`` is classified exactly (principal minors); a numpy array through its
-    eigenvalues (``eigvalsh``), treating |λ| ≤ n·ε·max|λ| as zero.
+    eigenvalues (``eigvalsh``), treating |λ| ≤ n·ε·max|λ| as zero (so the answer does not
+    change when M is scaled by a positive number).
 
     Raises
     ------
@@ -120,7 +123,7 @@ def definiteness(M) -> str:
     n = A.shape[0]
     if kind == "numpy":
         lam = np.linalg.eigvalsh(A)
-        tol = n * np.finfo(float).eps * max(1.0, float(np.max(np.abs(lam))))
+        tol = n * np.finfo(float).eps * float(np.max(np.abs(lam)))
         pos = bool(np.all(lam > tol))
         neg = bool(np.all(lam < -tol))
         nonneg = bool(np.all(lam >= -tol))
