@@ -185,6 +185,23 @@ class TwoLayerMLP:
         return self._dX
 
     @property
+    def activations(self) -> dict:
+        """The last forward pass's intermediate values ``{'X': X, 'Y': Y, 'Z': Z}``.
+
+        Y = X·W1 + b1 (pre-activations) and Z = relu(Y) (hidden layer), as in the notes.
+
+        >>> import numpy as np
+        >>> from mvcalc_helpers import TwoLayerMLP
+        >>> net = TwoLayerMLP(100, 512, 10)
+        >>> _ = net.forward(np.ones((1, 100)))
+        >>> {k: v.shape for k, v in net.activations.items()}
+        {'X': (1, 100), 'Y': (1, 512), 'Z': (1, 512)}
+        """
+        if self._cache is None:
+            raise RuntimeError("call forward(X) first: there are no activations yet")
+        return dict(zip("XYZ", self._cache))
+
+    @property
     def shapes(self) -> dict:
         """Shapes of the parameters, e.g. ``{'W1': (100, 512), ...}``."""
         return {k: v.shape for k, v in self.params.items()}

@@ -111,7 +111,7 @@ def test_computation_graph_prints_the_backward_pass_values():
     torch = pytest.importorskip("torch")
     net = mh.TwoLayerMLP(2, 3, 2, seed=1)
     X, y = np.array([[0.5, -1.0]]), np.array([1])
-    ax = mh.plot_computation_graph(net, X, y)
+    ax = mh.plot_backprop_graph(net, X, y)
     texts = {t.get_text() for t in ax.texts}
     P = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
     O = torch.relu(torch.tensor(X) @ P["W1"] + P["b1"]) @ P["W2"] + P["b2"]
@@ -123,7 +123,7 @@ def test_computation_graph_prints_the_backward_pass_values():
     assert any(t.startswith("J = CE(O, label 1)") for t in texts)
     assert f"[{L.item():+.2f}]" in texts
     with pytest.raises(ValueError, match="tiny instance"):
-        mh.plot_computation_graph(mh.TwoLayerMLP(64, 16, 10), np.zeros((1, 64)), np.array([0]))
+        mh.plot_backprop_graph(mh.TwoLayerMLP(64, 16, 10), np.zeros((1, 64)), np.array([0]))
 
 
 def test_training_history_plot():

@@ -4,7 +4,7 @@
   weight, the tangent whose slope is the gradient the backward pass computed, and a central
   finite difference for comparison. Everything is precomputed once on a grid of w values;
   a slider update only moves a marker and the tangent line (blitting).
-* :func:`plot_computation_graph` — the graph X → Y → Z → O → J of a tiny instance with every
+* :func:`plot_backprop_graph` — the graph X → Y → Z → O → J of a tiny instance with every
   node's value (black) and gradient ∂J/∂· (red).
 * :func:`plot_training_history` — loss and accuracy curves of :func:`train_mlp`.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["backprop_explorer", "plot_computation_graph", "plot_training_history",
+__all__ = ["backprop_explorer", "plot_backprop_graph", "plot_training_history",
            "weight_slice"]
 
 _PARAMS = ("W1", "b1", "W2", "b2")
@@ -90,16 +90,19 @@ def weight_slice(net, X, y, param: str = "W2", index=(0, 0), ws=None, *, h: floa
     J = np.empty(ws.shape)
     G = np.empty(ws.shape)
     FD = np.empty(ws.shape)
+    from ..training import _blas_threads
+
     try:
-        for k, w in enumerate(ws):
-            P[index] = w + h
-            Jp, _ = net.loss(X, y)
-            P[index] = w - h
-            Jm, _ = net.loss(X, y)
-            P[index] = w
-            J[k], dO = net.loss(X, y)
-            G[k] = net.backward(dO)[param][index]
-            FD[k] = (Jp - Jm) / (2 * h)
+        with _blas_threads(1):     # small matrices: one BLAS thread is fastest (see train_mlp)
+            for k, w in enumerate(ws):
+                P[index] = w + h
+                Jp, _ = net.loss(X, y)
+                P[index] = w - h
+                Jm, _ = net.loss(X, y)
+                P[index] = w
+                J[k], dO = net.loss(X, y)
+                G[k] = net.backward(dO)[param][index]
+                FD[k] = (Jp - Jm) / (2 * h)
     finally:
         P[index] = w0
     return J, G, FD
@@ -180,7 +183,7 @@ def backprop_explorer(net=None, X=None, y=None, *, param: str = "W2", index=(0, 
                     title=f"Scrub the weight {name}: loss and its backprop tangent")
 
 
-def plot_computation_graph(net=None, X=None, y=None, ax=None):
+def plot_backprop_graph(net=None, X=None, y=None, ax=None):
     """The computation graph X → Y → Z → O → J with values and gradients of a tiny instance.
 
     Runs forward and backward on ``net`` (default: a seeded 2→3→2 network on one example) and
@@ -189,8 +192,8 @@ def plot_computation_graph(net=None, X=None, y=None, ax=None):
 
     Examples
     --------
-    >>> from mvcalc_helpers import plot_computation_graph
-    >>> ax = plot_computation_graph()
+    >>> from mvcalc_helpers import plot_backprop_graph
+    >>> ax = plot_backprop_graph()
     >>> any("∂J/∂W1" in t.get_text() for t in ax.texts)
     True
     """
@@ -207,7 +210,8 @@ def plot_computation_graph(net=None, X=None, y=None, ax=None):
     if X.shape[0] * max(net.params["W1"].shape) > 12:
         raise ValueError("the graph prints every number: use a tiny instance (one example, ≤ 4 units per layer)")
     O = net.forward(X)
-    Xc, Y, Z = net._cache
+    acts = net.activations
+    Xc, Y, Z = acts["X"], acts["Y"], acts["Z"]
     from ..nn import softmax_cross_entropy
 
     J, dO = softmax_cross_entropy(O, y)
