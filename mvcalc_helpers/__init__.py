@@ -87,6 +87,8 @@ _EXPORTS: dict[str, str] = {
     "softmax_cross_entropy": "nn",
     "relu": "nn",
     "relu_grad": "nn",
+    "network_gradient_check": "training",
+    "torch_gradients": "training",
     "plot_backprop_graph": "explorers.backprop",
     "backprop_explorer": "explorers.backprop",
     "plot_training_history": "explorers.backprop",

@@ -13,7 +13,7 @@ import numpy as np
 
 from .nn import TwoLayerMLP
 
-__all__ = ["load_digits_split", "train_mlp", "evaluate"]
+__all__ = ["load_digits_split", "train_mlp", "evaluate", "network_gradient_check", "torch_gradients"]
 
 
 def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64):
@@ -222,3 +222,99 @@ def _train_loop(net, X_train, y_train, epoch_iter, batch_size, lr, rng, record, 
             if has_test:
                 postfix["test acc"] = f"{history['test_acc'][-1]:.3f}"
             bar.set_postfix(postfix)
+
+
+def network_gradient_check(net: TwoLayerMLP, X, y, *, method: str = "central", h=None,
+                           tensors=("W1", "b1", "W2", "b2", "X")) -> dict:
+    """Relative error (cs231n) between backprop's gradient and a numerical one, per tensor.
+
+    For every tensor T in ``tensors`` (parameters, or the input ``"X"``), ∂J/∂T from
+    ``net.backward`` is compared with :func:`~mvcalc_helpers.numerical_matrix_gradient` of
+    the loss as a function of T alone (every entry perturbed in turn, so keep the network
+    small). Rules of thumb in float64: < 1e-7 correct; 1e-7–1e-4 suspicious, e.g. a step
+    that crosses a kink of ReLU; > 1e-4 a bug. The network is left unchanged.
+
+    Returns
+    -------
+    dict tensor name → relative error
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import TwoLayerMLP, network_gradient_check
+    >>> net = TwoLayerMLP(4, 5, 3, seed=0)
+    >>> X, y = np.random.default_rng(0).normal(size=(2, 4)), np.array([0, 2])
+    >>> errors = network_gradient_check(net, X, y)
+    >>> sorted(errors), max(errors.values()) < 1e-8
+    (['W1', 'W2', 'X', 'b1', 'b2'], True)
+    """
+    from .matrix_calculus import numerical_matrix_gradient
+    from .numerical import relative_error
+
+    if not isinstance(net, TwoLayerMLP):
+        raise TypeError(f"net must be a TwoLayerMLP, got {type(net).__name__}")
+    X, y = _check_data(net, X, y, "gradient check")
+    unknown = [t for t in tensors if t not in ("W1", "b1", "W2", "b2", "X")]
+    if unknown or not tensors:
+        raise ValueError(f"tensors must name some of W1, b1, W2, b2, X; got {tensors!r}")
+    if net.params["W1"].size * X.shape[0] > 20000:
+        raise ValueError("the numerical check perturbs every entry: use a small network and batch")
+    _, dO = net.loss(X, y)
+    grads = dict(net.backward(dO), X=net.dX)
+    saved = dict(net.params)            # the arrays themselves: entries are swapped, never mutated
+
+    def loss_with(name):
+        def J(T):
+            if name == "X":
+                return net.loss(T, y)[0]
+            net.params[name] = T
+            try:
+                return net.loss(X, y)[0]
+            finally:
+                net.params[name] = saved[name]
+        return J
+
+    out = {}
+    for name in tensors:
+        T = X if name == "X" else saved[name]
+        num = numerical_matrix_gradient(loss_with(name), np.array(T, dtype=float), method=method, h=h)
+        out[name] = relative_error(grads[name], num)
+    return out
+
+
+def torch_gradients(net: TwoLayerMLP, X, y):
+    """Loss and gradients of ``net`` on (X, y) computed by PyTorch autograd (float64).
+
+    The independent reference for the hand-written backward pass: returns
+    ``(loss, {"W1": …, "b1": …, "W2": …, "b2": …, "X": …})`` as numpy arrays. ReLU uses the
+    network's convention at 0 (``relu_grad_at_zero``). Raises ``ImportError`` with a clear
+    message where torch is not installed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import TwoLayerMLP, torch_gradients
+    >>> net = TwoLayerMLP(4, 5, 3, seed=0)
+    >>> X, y = np.ones((2, 4)), np.array([0, 2])
+    >>> loss, g = torch_gradients(net, X, y)
+    >>> bool(np.isclose(loss, net.loss(X, y)[0])), g["W1"].shape
+    (True, (4, 5))
+    """
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("PyTorch is not installed, so the autograd comparison is skipped "
+                          "(pip install torch to run it)") from None
+    if not isinstance(net, TwoLayerMLP):
+        raise TypeError(f"net must be a TwoLayerMLP, got {type(net).__name__}")
+    X, y = _check_data(net, X, y, "torch_gradients")
+    P = {k: torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for k, v in net.params.items()}
+    Xt = torch.tensor(np.asarray(X, dtype=np.float64), requires_grad=True)
+    Y = Xt @ P["W1"] + P["b1"]
+    a = net.relu_grad_at_zero      # derivative at 0: torch.relu has 0, where(Y >= 0, Y, 0) has 1
+    Z = (1 - a) * torch.relu(Y) + a * torch.where(Y >= 0, Y, torch.zeros_like(Y))
+    J = torch.nn.functional.cross_entropy(Z @ P["W2"] + P["b2"], torch.tensor(np.asarray(y), dtype=torch.long))
+    J.backward()
+    grads = {k: p.grad.numpy() for k, p in P.items()}
+    grads["X"] = Xt.grad.numpy()
+    return J.item(), grads

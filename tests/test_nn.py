@@ -205,3 +205,14 @@ def test_bad_loss_input(logits, labels, match):
 def test_float_labels_with_integer_values_are_accepted():
     loss_f, _ = softmax_cross_entropy(np.zeros((2, 3)), np.array([0.0, 2.0]))
     assert loss_f == pytest.approx(np.log(3))
+
+
+def test_activations_are_the_intermediate_values_of_the_last_forward():
+    net, X, _ = _random_problem(8)
+    with pytest.raises(RuntimeError, match="call forward"):
+        net.activations
+    net.forward(X)
+    acts = net.activations
+    np.testing.assert_allclose(acts["Y"], X @ net.params["W1"] + net.params["b1"], rtol=1e-13)
+    np.testing.assert_array_equal(acts["Z"], np.where(acts["Y"] > 0, acts["Y"], 0))
+    np.testing.assert_array_equal(acts["X"], X)

@@ -126,3 +126,88 @@ def test_bad_training_data(digits):
         load_digits_split(test_size=1.5)
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         load_digits_split(dtype=int)
+
+
+# --- gradient checks of the whole network --------------------------------------------------
+
+def _small(seed=0, at_zero=0.0):
+    rng = np.random.default_rng(seed)
+    net = TwoLayerMLP(4, 6, 3, seed=seed, relu_grad_at_zero=at_zero)
+    net.params["b1"][:] = rng.normal(size=6)
+    return net, rng.normal(size=(3, 4)), rng.integers(0, 3, size=3)
+
+
+def test_network_gradient_check_passes_for_every_tensor_and_leaves_the_net_alone():
+    from mvcalc_helpers import network_gradient_check
+
+    net, X, y = _small()
+    arrays = {k: v for k, v in net.params.items()}
+    values = {k: v.copy() for k, v in net.params.items()}
+    errors = network_gradient_check(net, X, y)
+    assert set(errors) == {"W1", "b1", "W2", "b2", "X"}
+    assert max(errors.values()) < 1e-8
+    for k in values:
+        assert net.params[k] is arrays[k]
+        np.testing.assert_array_equal(net.params[k], values[k])
+
+
+def test_network_gradient_check_catches_a_wrong_backward_pass():
+    from mvcalc_helpers import network_gradient_check
+
+    class Buggy(TwoLayerMLP):
+        def backward(self, dlogits):
+            grads = super().backward(dlogits)
+            grads["b1"] = 2 * grads["b1"]              # a classic slip: a factor 2 too many
+            return grads
+
+    net = Buggy(4, 6, 3, seed=0)
+    net.params["b1"][:] = 0.3
+    X, y = np.random.default_rng(1).normal(size=(3, 4)), np.array([0, 1, 2])
+    errors = network_gradient_check(net, X, y)
+    assert errors["b1"] > 0.1 and errors["W1"] < 1e-8
+
+
+def test_network_gradient_check_fails_when_the_step_crosses_a_relu_kink():
+    from mvcalc_helpers import network_gradient_check
+
+    net, X, y = _small(2)
+    Y = X @ net.params["W1"] + net.params["b1"]
+    net.params["b1"][0] -= Y[0, 0] - 1e-9                # pre-activation Y[0, 0] = 1e-9 > 0
+    assert network_gradient_check(net, X, y, tensors=("b1",))["b1"] > 1e-4
+    assert network_gradient_check(net, X, y, tensors=("W2",))["W2"] < 1e-7   # W2 does not feel the kink
+
+
+def test_network_gradient_check_bad_input():
+    from mvcalc_helpers import network_gradient_check
+
+    net, X, y = _small()
+    with pytest.raises(ValueError, match="tensors must name some of W1, b1, W2, b2, X"):
+        network_gradient_check(net, X, y, tensors=("W3",))
+    with pytest.raises(ValueError, match="small network"):
+        network_gradient_check(TwoLayerMLP(100, 512, 10), np.zeros((1, 100)), np.array([0]))
+
+
+@pytest.mark.parametrize("at_zero", [0.0, 1.0])
+def test_torch_gradients_equal_the_backward_pass(at_zero):
+    pytest.importorskip("torch")
+    from mvcalc_helpers import relative_error, torch_gradients
+
+    net, X, y = _small(3, at_zero)
+    X[0, :] = 0
+    net.params["b1"][:2] = 0                           # some pre-activations exactly 0
+    loss, g = torch_gradients(net, X, y)
+    my_loss, dO = net.loss(X, y)
+    mine = dict(net.backward(dO), X=net.dX)
+    assert loss == pytest.approx(my_loss, rel=1e-12)
+    assert max(relative_error(mine[k], g[k]) for k in g) < 1e-12
+
+
+def test_torch_gradients_without_torch(monkeypatch):
+    import sys
+
+    from mvcalc_helpers import torch_gradients
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    net, X, y = _small()
+    with pytest.raises(ImportError, match="PyTorch is not installed"):
+        torch_gradients(net, X, y)
