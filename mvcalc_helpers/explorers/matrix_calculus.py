@@ -82,7 +82,7 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
     ax.set_xlabel("step h")
     ax.set_ylabel("relative error of f′(x₀)")
     ax.set_title(f"f = ${sp.latex(f)}$ at x₀ = {x0:g}", fontsize=11)
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper center", fontsize=8, framealpha=0.9)
     return err
 
 
@@ -192,12 +192,12 @@ def plot_least_squares_fit(axes, t, y, a, *, labels=("t", "y"), span=(60.0, 2.5)
     ax0.set_title("least-squares line")
     ax0.legend(loc="upper left", fontsize=9)
 
-    A0, A1 = np.meshgrid(np.linspace(a[0] - span[0], a[0] + span[0], 121),
-                         np.linspace(a[1] - span[1], a[1] + span[1], 121))
+    A0, A1 = np.meshgrid(np.linspace(a[0] - span[0], a[0] + span[0], 81),
+                         np.linspace(a[1] - span[1], a[1] + span[1], 81))
     R = y[None, None, :] - A0[..., None] - A1[..., None] * t[None, None, :]
     F = np.sum(R ** 2, axis=-1)
-    cs = ax1.contourf(A0, A1, np.log10(F), levels=25, cmap="viridis")
-    ax1.contour(A0, A1, np.log10(F), levels=25, colors="k", linewidths=0.3, alpha=0.5)
+    cs = ax1.contourf(A0, A1, np.log10(F), levels=20, cmap="viridis")
+    ax1.contour(A0, A1, np.log10(F), levels=20, colors="k", linewidths=0.3, alpha=0.5)
     ax1.figure.colorbar(cs, ax=ax1, label="log₁₀ ‖y − Xa‖²")
     P = np.array([[a[0] + s0 * span[0] * 0.7, a[1] + s1 * span[1] * 0.7]
                   for s0 in (-1, 0, 1) for s1 in (-1, 1)])
