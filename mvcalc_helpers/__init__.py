@@ -97,6 +97,11 @@ _EXPORTS: dict[str, str] = {
     "evaluate": "training",
     # explorers (slider widgets)
     "Explorer": "explorers._base",
+    "ChainTerm": "chain_rule",
+    "chain_rule_terms": "chain_rule",
+    "total_derivative": "chain_rule",
+    "chain_rule_path_explorer": "explorers.chain_rule",
+    "plot_computation_graph": "explorers.chain_rule",
     "taylor_explorer": "explorers.taylor",
     "hessian_shape_explorer": "explorers.extrema",
     "quadratic_shape": "explorers.extrema",
