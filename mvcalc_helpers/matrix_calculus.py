@@ -242,12 +242,11 @@ def torch_available() -> bool:
     >>> isinstance(torch_available(), bool)
     True
     """
-    import importlib.util
-
     try:
-        return importlib.util.find_spec("torch") is not None
-    except (ImportError, ValueError):
+        import torch  # noqa: F401
+    except ImportError:
         return False
+    return True
 
 
 _NO_TORCH = ("torch (PyTorch) is not installed, so the automatic-differentiation check is "
