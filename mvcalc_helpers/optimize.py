@@ -102,7 +102,7 @@ def newton_method(grad_f, hess_f, x0, steps: int) -> np.ndarray:
     for k in range(1, steps + 1):
         g = _eval_grad(grad_f, x, n)
         H = np.asarray(hess_f(x.copy()), dtype=float)
-        if H.ndim == 0 and n == 1:
+        if H.ndim < 2 and H.size == 1 and n == 1:      # f'' of a one-variable f: 6.0 or [6.0]
             H = H.reshape(1, 1)
         if H.shape != (n, n):
             raise ValueError(f"hess_f(x) must return shape ({n}, {n}); got {H.shape}")
