@@ -60,9 +60,18 @@ def numerical_matrix_gradient(f, X, method: str = "central", h=None) -> np.ndarr
                 Y = X.astype(complex)
                 Y[idx] += 1j * s
                 v = value(Y)
-                if not np.iscomplexobj(v):
-                    raise ValueError("method='complex' needs f to keep complex numbers; "
-                                     "use method='central'")
+                if np.imag(v) == 0:
+                    # right only if ∂f/∂X[idx] = 0; a function that drops the imaginary part
+                    # (abs, float(), .real) also gives 0: check with a central difference
+                    d = 1e-5 * max(1.0, abs(X[idx]))
+                    Yp, Ym = X.copy(), X.copy()
+                    Yp[idx] += d
+                    Ym[idx] -= d
+                    fp, fm = value(Yp), value(Ym)
+                    if abs(fp - fm) / (2 * d) > 1e-6 * (1 + max(abs(fp), abs(fm))):
+                        raise ValueError("method='complex' needs f to keep complex numbers: it "
+                                         f"lost the imaginary part for X{list(idx)} (avoid abs, "
+                                         "float(), .real); use method='central'")
                 G[idx] = np.imag(v) / s
                 continue
             Yp = X.copy()
