@@ -110,7 +110,8 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
     for (a, b), d in edges.items():
         (xa, ya), (xb, yb) = pos[a], pos[b]
         direct = xb - xa > 1.5
-        frac = 0.36 if xa == 0.0 else 0.5  # input edges: label near the source, so crossing edges don't collide
+        # several inputs: input-edge labels near the source, so that crossing edges' labels don't collide
+        frac = 0.36 if (xa == 0.0 and len(inputs) > 1) else 0.5
         mx, my = xa + frac * (xb - xa), ya + frac * (yb - ya)
         rad = 0.0
         if direct:   # arc over (or under) the middle layer; arc3's apex is rad·dx/2 off the chord
