@@ -124,7 +124,7 @@ def log_odds_quadratic(model):
     return M, b, float(c)
 
 
-def plot_decision_boundary(ax, model, X, y, *, title=None, lim: float = 1.0, n: int = 200):
+def plot_decision_boundary(ax, model, X, y, *, title=None, lim: float = 1.0, n: int = 120):
     """Shade the model's predicted classes on [−lim, lim]², draw its boundary and the data.
 
     Returns the ``QuadContourSet`` of the boundary line.
