@@ -32,13 +32,16 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(6.4, 4.2), projection
 
 
 def lambdify(expr, vars):
-    """``sympy.lambdify`` to numpy that also broadcasts constants to the input's shape.
+    """``sympy.lambdify`` to numpy whose result always has the broadcast shape of the inputs
+    (a constant, or an expression without some of the variables, is broadcast too).
 
     >>> import sympy as sp, numpy as np
     >>> from mvcalc_helpers.plotting import lambdify
     >>> x, y = sp.symbols("x y")
     >>> lambdify(sp.Integer(3), [x, y])(np.zeros(2), np.zeros(2))
     array([3., 3.])
+    >>> lambdify(x, [x, y])(np.arange(3), np.zeros((2, 3))).shape
+    (2, 3)
     """
     import sympy as sp
 
@@ -47,7 +50,7 @@ def lambdify(expr, vars):
     def wrapped(*args):
         out = f(*args)
         shape = np.broadcast(*[np.asarray(a) for a in args]).shape if args else ()
-        return np.broadcast_to(np.asarray(out, dtype=float), shape).copy() if np.ndim(out) == 0 else out
+        return out if np.shape(out) == shape else np.broadcast_to(np.asarray(out, dtype=float), shape).copy()
     return wrapped
 
 
@@ -66,13 +69,33 @@ def function_grid(f, vars, xlim=(-2, 2), ylim=(-2, 2), n: int = 41):
     xs = np.linspace(*xlim, n)
     ys = np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys)
-    fn = f if callable(f) and not hasattr(f, "free_symbols") else lambdify(f, vars)
+    if callable(f) and not hasattr(f, "free_symbols"):
+        fn = f
+    else:
+        import sympy as sp
+
+        if vars is None or len(vars) != 2:
+            raise TypeError(f"vars must be the two sympy symbols of the axes, e.g. [x, y]; got {vars!r}")
+        extra = sp.sympify(f).free_symbols - set(vars)
+        if extra:
+            raise ValueError(f"f has symbols {sorted(map(str, extra))} that are not in vars "
+                             f"{list(vars)}: substitute values for them first")
+        fn = lambdify(f, vars)
     Z = np.asarray(fn(X, Y), dtype=float)
     return X, Y, Z
 
 
 def plot_surface(ax, X, Y, Z, *, cmap="viridis", alpha=0.85, labels=("x", "y", "z"), title=None, **kw):
-    """Draw a surface on a 3-D axes with labelled axes; returns the ``Poly3DCollection``."""
+    """Draw a surface on a 3-D axes with labelled axes; returns the ``Poly3DCollection``.
+
+    >>> import sympy as sp
+    >>> from mvcalc_helpers.plotting import new_figure, function_grid, plot_surface
+    >>> x, y = sp.symbols("x y")
+    >>> fig, ax = new_figure(projection="3d")
+    >>> surf = plot_surface(ax, *function_grid(x**2 - y**2, [x, y], n=21), title="saddle")
+    >>> ax.get_zlabel(), ax.get_title()
+    ('z', 'saddle')
+    """
     surf = ax.plot_surface(X, Y, Z, cmap=cmap, alpha=alpha, linewidth=0, antialiased=True, **kw)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
@@ -84,7 +107,18 @@ def plot_surface(ax, X, Y, Z, *, cmap="viridis", alpha=0.85, labels=("x", "y", "
 
 def plot_contours(ax, X, Y, Z, *, levels=20, cmap="viridis", labels=("x", "y"), title=None,
                   filled=True, colorbar=False):
-    """Filled contours (plus thin level lines) with labelled axes and equal aspect."""
+    """Filled contours (plus thin level lines) with labelled axes and equal aspect.
+
+    Returns the filled ``QuadContourSet`` (``None`` with ``filled=False``).
+
+    >>> import sympy as sp
+    >>> from mvcalc_helpers.plotting import new_figure, function_grid, plot_contours
+    >>> x, y = sp.symbols("x y")
+    >>> fig, ax = new_figure()
+    >>> cs = plot_contours(ax, *function_grid(x**2 + 3*y**2, [x, y]), levels=10, colorbar=True)
+    >>> len(fig.axes)           # the plot and its colorbar
+    2
+    """
     cs = ax.contourf(X, Y, Z, levels=levels, cmap=cmap) if filled else None
     ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.4, alpha=0.5)
     ax.set_xlabel(labels[0])
