@@ -140,6 +140,11 @@ def test_check_bad_input():
         mh.check_matrix_identity(lambda Z: Z.trace(), lambda Z: np.eye(2), [[1, np.nan], [0, 1]])
 
 
+def test_torch_available_here():
+    pytest.importorskip("torch")
+    assert mh.torch_available() is True
+
+
 def test_autodiff_agrees_with_sympy():
     rng = np.random.default_rng(4)
     Z = rng.normal(size=(3, 3))
@@ -156,6 +161,7 @@ def test_autodiff_needs_torch_friendly_f():
 
 def test_without_torch_the_check_still_runs(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)               # import torch → ImportError
+    assert mh.torch_available() is False
     with pytest.raises(ModuleNotFoundError, match="pip install torch"):
         mh.autodiff_matrix_gradient(lambda Z: Z.trace(), np.eye(2))
     with warnings.catch_warnings(record=True) as w:

@@ -72,7 +72,7 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
         ax.loglog(hs, hs, "k--", lw=0.8, alpha=0.6)
         ax.loglog(hs, hs ** 2, "k-.", lw=0.8, alpha=0.6)
         ax.loglog(hs, scale * _EPS / hs, "k:", lw=1.0, alpha=0.7)
-        for x_txt, y_txt, txt in ((1e-5, 3e-5, "∝ h"), (1e-4, 2e-9, "∝ h²"),
+        for x_txt, y_txt, txt in ((1e-3, 3e-3, "∝ h"), (1e-3, 2e-7, "∝ h²"),
                                   (1e-13, scale * _EPS / 1e-13 * 3, "round-off ∝ ε/h")):
             ax.text(x_txt, y_txt, txt, fontsize=9, ha="left", va="bottom" if txt != "∝ h²" else "top")
     ax.axhline(_EPS, color="grey", lw=0.6)
@@ -82,7 +82,7 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
     ax.set_xlabel("step h")
     ax.set_ylabel("relative error of f′(x₀)")
     ax.set_title(f"f = ${sp.latex(f)}$ at x₀ = {x0:g}", fontsize=11)
-    ax.legend(loc="upper center", fontsize=8, framealpha=0.9)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     return err
 
 
