@@ -1,0 +1,340 @@
+"""``mvcalc-grade``: grade a folder of submissions against the solutions, in parallel.
+
+Usage::
+
+    mvcalc-grade SUBMISSIONS [--key solutions/] [--out grades/] [--jobs N] [--timeout 30]
+    mvcalc-grade --verify 01_partial_derivatives [--key solutions/]
+
+``SUBMISSIONS`` is nbgrader's ``submitted/<student>/<chapter>/<chapter>.ipynb`` layout (the folder
+``submitted`` itself or a course folder containing it) or a flat folder of ``.ipynb`` files named
+like ``alice_01_partial_derivatives.ipynb`` (the chapter comes from the file name, else from the
+notebook's ``metadata.mvcalc.chapter``; the student is the rest of the file name).
+
+Writes ``<out>/gradebook.csv`` (student, chapter, question, points, max_points; one ``TOTAL`` row per
+student and chapter), ``<out>/feedback/<student>/<chapter>.md`` and ``.html``, and
+``<out>/results.json``. Submissions are never modified.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter"]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+# ------------------------------------------------------------------------------ discovery
+
+def _chapter_from_metadata(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > 50_000_000:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ch = data.get("metadata", {}).get("mvcalc", {}).get("chapter")
+        return ch if isinstance(ch, str) else None
+    except Exception:  # noqa: BLE001 - broken files are graded (and reported) later
+        return None
+
+
+def discover(root, chapters: list[str]) -> list[tuple[str, str, Path]]:
+    """``[(student, chapter, path)]`` found under ``root`` (nbgrader layout or flat folder).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "alice" / "01_x").mkdir(parents=True)
+    >>> _ = (d / "alice" / "01_x" / "01_x.ipynb").write_text("{}")
+    >>> [(s, c, p.name) for s, c, p in discover(d, ["01_x"])]
+    [('alice', '01_x', '01_x.ipynb')]
+    >>> f = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (f / "bob_01_x.ipynb").write_text("{}")
+    >>> [(s, c) for s, c, p in discover(f, ["01_x"])]
+    [('bob', '01_x')]
+    """
+    root = Path(root)
+    if (root / "submitted").is_dir():
+        root = root / "submitted"
+    found = []
+    nested = sorted(p for p in root.glob("*/*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    for p in nested:
+        student, chapter = p.parent.parent.name, p.parent.name
+        found.append((student, chapter, p))
+    for p in sorted(root.glob("*.ipynb")):
+        stem = p.stem
+        chapter = next((c for c in sorted(chapters, key=len, reverse=True) if c in stem), None)
+        if chapter is None:
+            chapter = _chapter_from_metadata(p)
+        if chapter is None and len(chapters) == 1:
+            chapter = chapters[0]
+        student = re.sub(r"[_\-. ]+$|^[_\-. ]+", "", stem.replace(chapter, "") if chapter else stem) or stem
+        found.append((student, chapter or "?", p))
+    return found
+
+
+# ------------------------------------------------------------------------------ workers
+
+_KEYS: dict = {}
+
+
+def _key(path: str):
+    from .key import load_key
+
+    if path not in _KEYS:
+        _KEYS[path] = load_key(path)
+    return _KEYS[path]
+
+
+def _grade_task(task: dict) -> dict:
+    from .grader import QuestionResult, SubmissionResult, grade_submission
+
+    if task["key"] is None:
+        r = SubmissionResult(task["student"], task["chapter"], task["path"],
+                             notes=[f"✗ no solutions for chapter {task['chapter']!r}; not graded"])
+        return r.to_dict()
+    key = _key(task["key"])
+    try:
+        r = grade_submission(key, task["path"], student=task["student"], timeout=task["timeout"],
+                             deny=task["deny"], expected_chapter=task["chapter"])
+    except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
+        r = SubmissionResult(task["student"], task["chapter"], task["path"])
+        r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
+                                      f"✗ grader error: {type(exc).__name__}: {exc}") for q in key.questions]
+        r.notes.append(f"grader error: {exc}")
+    return r.to_dict()
+
+
+def grade_all(tasks: list[dict], jobs: int, progress: bool = True) -> list[dict]:
+    """Grade every task (dicts with key, path, student, chapter, timeout, deny) in ``jobs`` processes."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: list = [None] * len(tasks)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(tasks), desc="grading", unit="notebook", file=sys.stderr)
+    if jobs <= 1 or len(tasks) <= 1:
+        for i, t in enumerate(tasks):
+            results[i] = _grade_task(t)
+            bar and bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("fork")) as ex:
+            futures = {ex.submit(_grade_task, t): i for i, t in enumerate(tasks)}
+            for f in as_completed(futures):
+                results[futures[f]] = f.result()
+                bar and bar.update()
+    if bar:
+        bar.close()
+    return results
+
+
+# ------------------------------------------------------------------------------ outputs
+
+def write_gradebook(results: list[dict], path: Path) -> None:
+    """One row per question and one TOTAL row per (student, chapter), sorted."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for r in sorted(results, key=lambda r: (r["student"], r["chapter"])):
+        for q in r["questions"]:
+            rows.append([r["student"], r["chapter"], q["qid"], _fmt(q["points"]), _fmt(q["max_points"])])
+        rows.append([r["student"], r["chapter"], "TOTAL", _fmt(r["total"]), _fmt(r["max_total"])])
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["student", "chapter", "question", "points", "max_points"])
+        w.writerows(rows)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "student"
+
+
+def write_feedback(r: dict, out_dir: Path) -> Path:
+    """``feedback/<student>/<chapter>.md`` and ``.html`` for one result; returns the .md path."""
+    d = out_dir / "feedback" / _safe(r["student"])
+    d.mkdir(parents=True, exist_ok=True)
+    title = f"Feedback — {r['chapter']} — {r['student']}"
+    md = [f"# {title}", "", f"**Score: {_fmt(r['total'])} / {_fmt(r['max_total'])}**", ""]
+    for note in r["notes"]:
+        md += [f"> {note}", ""]
+    md += ["| question | points | result |", "|---|---|---|"]
+    for q in r["questions"]:
+        msg = q["message"].replace("|", "\\|").replace("\n", " ")
+        md.append(f"| {q['qid']} | {_fmt(q['points'])} / {_fmt(q['max_points'])} | {msg} |")
+    md_path = d / f"{_safe(r['chapter'])}.md"
+    md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
+    rows = "".join(
+        f"<tr class='{'ok' if q['points'] == q['max_points'] and q['max_points'] > 0 else 'bad'}'>"
+        f"<td>{html.escape(q['qid'])}</td><td>{_fmt(q['points'])} / {_fmt(q['max_points'])}</td>"
+        f"<td>{html.escape(q['message'])}</td></tr>" for q in r["questions"])
+    notes = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in r["notes"])
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+            "td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}table{border-collapse:collapse}"
+            "tr.ok td:last-child{color:#1a7f37}tr.bad td:last-child{color:#b42318}.note{color:#b42318}</style>"
+            f"</head><body><h1>{html.escape(title)}</h1><p><b>Score: {_fmt(r['total'])} / "
+            f"{_fmt(r['max_total'])}</b></p>{notes}<table><tr><th>question</th><th>points</th>"
+            f"<th>result</th></tr>{rows}</table></body></html>\n")
+    (d / f"{_safe(r['chapter'])}.html").write_text(page, encoding="utf-8")
+    return md_path
+
+
+# ------------------------------------------------------------------------------ verify
+
+def _variant_notebooks(key_path: Path, tmp: Path) -> list[tuple[str, Path, dict]]:
+    """(label, path, expected {qid: 'full'|'zero'}) for the solution, the exercise, the wrong answers."""
+    from .generate import exercise_text
+    from .key import load_key, solution_variants
+
+    key = load_key(key_path)
+    nb = json.loads(key_path.read_text(encoding="utf-8"))
+    out = [("solution", key_path, {q.qid: "full" for q in key.questions})]
+    ex = tmp / "exercise.ipynb"
+    ex.write_text(exercise_text(key_path), encoding="utf-8")
+    out.append(("blank exercise", ex, {q.qid: "zero" for q in key.questions}))
+    by_answer = {q.answer_id: q for q in key.questions}
+    n = max((len(q.wrong) for q in key.questions), default=0)
+    for k in range(n):
+        variant = json.loads(json.dumps(nb))
+        expect = {}
+        for cell in variant["cells"]:
+            gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+            q = by_answer.get(gid)
+            if q is None:
+                continue
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            right, wrongs = solution_variants(src)
+            if k < len(wrongs):
+                cell["source"] = wrongs[k]
+                expect[q.qid] = "zero"
+            else:
+                cell["source"] = right
+                expect[q.qid] = "full"
+        p = tmp / f"wrong_{k + 1}.ipynb"
+        p.write_text(json.dumps(variant), encoding="utf-8")
+        out.append((f"wrong answers #{k + 1}", p, expect))
+    return out
+
+
+def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progress: bool = True):
+    """Grade the solution (full marks), the blank exercise (0) and each ``# WRONG:`` variant
+    (0 on its question). Returns ``(ok, lines)``."""
+    from .key import load_key
+
+    key = load_key(key_path)
+    lines, ok = [], True
+    with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
+        variants = _variant_notebooks(Path(key_path), Path(tmp))
+        tasks = [{"key": str(key_path), "path": str(p), "student": label, "chapter": key.chapter,
+                  "timeout": timeout, "deny": []} for label, p, _ in variants]
+        results = grade_all(tasks, jobs, progress)
+    lines.append(f"{key.chapter}: {len(key.questions)} questions, {_fmt(key.max_points)} points")
+    problems = []
+    if len(key.questions) < 6:
+        problems.append(f"only {len(key.questions)} graded questions (at least 6 needed)")
+    for q in key.questions:
+        if q.points <= 0:
+            problems.append(f"{q.qid}: no points")
+        if "### BEGIN HIDDEN TESTS" not in q.check_source:
+            problems.append(f"{q.qid}: no hidden tests")
+        if not q.wrong:
+            problems.append(f"{q.qid}: no '# WRONG:' answer to show the question discriminates")
+    for (label, _, expect), r in zip(variants, results):
+        got = {q["qid"]: q for q in r["questions"]}
+        bad = []
+        for qid, want in expect.items():
+            g = got.get(qid)
+            if g is None:
+                bad.append(f"{qid} missing")
+            elif want == "full" and g["points"] != g["max_points"]:
+                bad.append(f"{qid} should get full marks: {g['message']}")
+            elif want == "zero" and g["points"] != 0:
+                bad.append(f"{qid} should get 0 but passed")
+        status = "OK  " if not bad else "FAIL"
+        lines.append(f"  {status} {label:<20} {_fmt(r['total'])}/{_fmt(r['max_total'])}")
+        lines += [f"         {b}" for b in bad]
+        problems += [f"{label}: {b}" for b in bad]
+    ok = not problems
+    lines += [f"  problem: {p}" for p in problems if ":" in p and not p.startswith(("solution", "blank", "wrong"))]
+    lines.append("verified: OK" if ok else f"verified: {len(problems)} problem(s)")
+    return ok, lines
+
+
+# ------------------------------------------------------------------------------ main
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="mvcalc-grade", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.splitlines()[2:]))
+    parser.add_argument("submissions", nargs="?", help="folder of submissions (nbgrader layout or flat)")
+    parser.add_argument("--key", default=str(REPO / "solutions"),
+                        help="solutions folder: <key>/NN_topic/NN_topic.ipynb (default: solutions/)")
+    parser.add_argument("--out", default="grades", help="output folder (default: ./grades)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 2, help="parallel kernels")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per-cell timeout in seconds")
+    parser.add_argument("--chapter", action="append", help="grade only this chapter (repeatable)")
+    parser.add_argument("--verify", metavar="CHAPTER", nargs="*",
+                        help="check chapter keys: solution → full, exercise → 0, WRONG lines → 0")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    from .generate import chapters as key_chapters
+
+    keys = {p.parent.name: p for p in key_chapters(args.key)}
+    if args.verify is not None:
+        names = args.verify or sorted(keys)
+        all_ok = True
+        for name in names:
+            if name not in keys:
+                print(f"no solutions notebook for {name!r} under {args.key}", file=sys.stderr)
+                return 2
+            ok, lines = verify_chapter(keys[name], jobs=args.jobs, timeout=args.timeout,
+                                       progress=not args.no_progress)
+            print("\n".join(lines))
+            all_ok &= ok
+        return 0 if all_ok else 1
+    if not args.submissions:
+        parser.error("give a submissions folder (or --verify CHAPTER)")
+    root = Path(args.submissions)
+    if not root.is_dir():
+        parser.error(f"{root} is not a folder")
+    found = discover(root, sorted(keys))
+    if args.chapter:
+        found = [f for f in found if f[1] in args.chapter]
+    if not found:
+        print(f"no .ipynb submissions found under {root}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    deny = [str(root.resolve()), str(out.resolve()), str(Path(args.key).resolve())]
+    tasks = [{"key": str(keys[c]) if c in keys else None, "path": str(p), "student": s, "chapter": c,
+              "timeout": args.timeout, "deny": deny} for s, c, p in found]
+    t0 = time.monotonic()
+    results = grade_all(tasks, args.jobs, progress=not args.no_progress)
+    elapsed = time.monotonic() - t0
+    out.mkdir(parents=True, exist_ok=True)
+    write_gradebook(results, out / "gradebook.csv")
+    for r in results:
+        write_feedback(r, out)
+    (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    total = sum(r["total"] for r in results)
+    print(f"graded {len(results)} notebooks in {elapsed:.1f} s ({args.jobs} jobs): "
+          f"{_fmt(total)} points in all")
+    print(f"gradebook: {out / 'gradebook.csv'}")
+    print(f"feedback:  {out / 'feedback'}/<student>/<chapter>.md|.html")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
