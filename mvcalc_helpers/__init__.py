@@ -87,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "softmax_cross_entropy": "nn",
     "relu": "nn",
     "relu_grad": "nn",
+    "plot_relu_subgradients": "explorers.backprop",
     "network_gradient_check": "training",
     "torch_gradients": "training",
     "plot_backprop_graph": "explorers.backprop",

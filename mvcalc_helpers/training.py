@@ -16,10 +16,36 @@ from .nn import TwoLayerMLP
 __all__ = ["load_digits_split", "train_mlp", "evaluate", "network_gradient_check", "torch_gradients"]
 
 
-def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64):
+def _digits():
+    """(data, target) of scikit-learn's ``load_digits()``, read from the file it ships.
+
+    Importing scikit-learn costs about a second (it pulls in scipy.stats); the 1797 digits are
+    a small CSV inside the package, so we read that file directly and fall back to
+    ``sklearn.datasets.load_digits`` if it is not where we expect.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None:
+        raise ImportError("scikit-learn is needed for the digits data: pip install scikit-learn")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    if path.exists():
+        raw = np.loadtxt(path, delimiter=",")
+        return raw[:, :-1], raw[:, -1].astype(np.int64)
+    from sklearn.datasets import load_digits  # pragma: no cover - other sklearn layouts
+
+    d = load_digits()  # pragma: no cover
+    return d.data, d.target.astype(np.int64)  # pragma: no cover
+
+
+def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64, *,
+                      return_indices: bool = False):
     """The 8×8 digits of scikit-learn, split (stratified) and standardised.
 
-    Each image is a row of 64 pixel intensities (0–16). Pixels are standardised with the
+    Each image is a row of 64 pixel intensities (0–16); the rows are exactly those of
+    ``sklearn.datasets.load_digits()``. For every digit a shuffled ``test_size`` fraction goes
+    to the test set (a stratified split). Pixels are standardised with the
     mean and standard deviation of the *training* rows (a pixel that is constant there, e.g.
     always 0, is only centred), so no information from the test set leaks into training.
 
@@ -30,11 +56,15 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64):
     seed : int
         Seed of the shuffled split.
     dtype : float32 or float64
+    return_indices : bool
+        Also return the row numbers (in ``load_digits()``) of the training and test images,
+        e.g. to show ``load_digits().images[test_idx]``.
 
     Returns
     -------
     X_train, X_test, y_train, y_test : arrays of shapes (n_train, 64), (n_test, 64),
         (n_train,), (n_test,); labels are ints 0–9.
+    train_idx, test_idx : int arrays, only with ``return_indices=True``.
 
     Examples
     --------
@@ -53,18 +83,25 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64):
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(
-        digits.data, digits.target, test_size=test_size, random_state=seed, stratify=digits.target)
+    data, target = _digits()
+    rng = np.random.default_rng(seed)
+    test_idx = []
+    for c in np.unique(target):                 # stratified: the same fraction of every digit
+        idx = rng.permutation(np.flatnonzero(target == c))
+        test_idx.append(idx[:int(round(test_size * idx.size))])
+    test_mask = np.zeros(target.size, dtype=bool)
+    test_mask[np.concatenate(test_idx)] = True
+    X_train, X_test = data[~test_mask], data[test_mask]
+    y_train, y_test = target[~test_mask], target[test_mask]
     mean = X_train.mean(axis=0)
     std = X_train.std(axis=0)
     std[std == 0] = 1.0
     X_train = ((X_train - mean) / std).astype(dtype)
     X_test = ((X_test - mean) / std).astype(dtype)
-    return X_train, X_test, y_train.astype(np.int64), y_test.astype(np.int64)
+    out = (X_train, X_test, y_train, y_test)
+    if return_indices:
+        out += (np.flatnonzero(~test_mask), np.flatnonzero(test_mask))
+    return out
 
 
 def _check_data(net, X, y, name):

@@ -133,3 +133,15 @@ def test_training_history_plot():
     assert ax_loss.get_yscale() == "log"
     with pytest.raises(ValueError, match="history must be the dict returned by train_mlp"):
         mh.plot_training_history({"loss": [1]})
+
+
+def test_relu_subgradient_figure():
+    ax_f, ax_d = mh.plot_relu_subgradients(slopes=(0, 1))
+    relu_line = ax_f.get_lines()[0]
+    ys, vals = relu_line.get_xdata(), relu_line.get_ydata()
+    np.testing.assert_array_equal(vals, np.maximum(ys, 0))
+    for line in ax_f.get_lines()[1:]:                      # every drawn line stays below relu
+        assert np.all(line.get_ydata() <= np.maximum(line.get_xdata(), 0) + 1e-12)
+    assert float(sp.Heaviside(0)) == 0.5                   # the value the figure labels for sympy
+    with pytest.raises(ValueError, match=r"subgradients of relu at 0 lie in \[0, 1\]"):
+        mh.plot_relu_subgradients(slopes=(2,))

@@ -7,12 +7,13 @@
 * :func:`plot_backprop_graph` — the graph X → Y → Z → O → J of a tiny instance with every
   node's value (black) and gradient ∂J/∂· (red).
 * :func:`plot_training_history` — loss and accuracy curves of :func:`train_mlp`.
+* :func:`plot_relu_subgradients` — relu, its derivative and the choices for relu'(0).
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["backprop_explorer", "plot_backprop_graph", "plot_training_history",
+__all__ = ["backprop_explorer", "plot_backprop_graph", "plot_training_history", "plot_relu_subgradients",
            "weight_slice"]
 
 _PARAMS = ("W1", "b1", "W2", "b2")
@@ -301,3 +302,44 @@ def plot_training_history(history, axes=None):
     for a in axes:
         a.legend()
     return ax_loss, ax_acc
+
+
+def plot_relu_subgradients(axes=None, slopes=(0.0, 0.5, 1.0)):
+    """relu and its derivative, with the choices for relu'(0) (any value in [0, 1]).
+
+    Left: relu(y) with lines through the kink of slopes in ``slopes`` — each stays below the
+    graph, so each slope is a *subgradient* at 0. Right: relu'(y) = 1[y > 0] with the value at
+    y = 0 chosen by the notes (1), sympy's Heaviside(0) (½) and PyTorch/JAX (0). Returns the
+    two axes.
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import plot_relu_subgradients
+    >>> ax_f, ax_d = plot_relu_subgradients()
+    >>> len(ax_f.get_lines())                    # relu + one line per subgradient
+    4
+    """
+    slopes = [float(s) for s in slopes]
+    if not slopes or any(not 0 <= s <= 1 for s in slopes):
+        raise ValueError(f"subgradients of relu at 0 lie in [0, 1]; got slopes {slopes}")
+    if axes is None:
+        from ..plotting import new_figure
+
+        _, axes = new_figure(1, 2, figsize=(10, 3.6))
+    ax_f, ax_d = axes
+    y = np.linspace(-2, 2, 401)
+    ax_f.plot(y, np.maximum(y, 0), color="k", lw=2.5, label="relu(y) = max(y, 0)")
+    colors = ["tab:blue", "tab:purple", "tab:red", "tab:orange", "tab:green"]
+    for i, s in enumerate(slopes):
+        ax_f.plot(y, s * y, ls="--", lw=1.3, color=colors[i % len(colors)], label=f"slope {s:g} at 0")
+    ax_f.set(xlabel="y", ylabel="relu(y)", ylim=(-1.2, 2.1), title="lines under the kink: subgradients ∈ [0, 1]")
+    ax_f.legend(fontsize=8, loc="upper left")
+    ax_d.plot(y[y < 0], 0 * y[y < 0], color="k", lw=2.5)
+    ax_d.plot(y[y > 0], 1 + 0 * y[y > 0], color="k", lw=2.5, label="relu'(y), y ≠ 0")
+    ax_d.plot([0, 0], [0, 1], color="gray", lw=6, alpha=0.3, label="all subgradients at 0")
+    for val, lab, c in ((1.0, "notes: relu'(0) = 1", "tab:red"), (0.5, "sympy Heaviside(0) = ½", "tab:purple"),
+                        (0.0, "PyTorch / JAX: relu'(0) = 0", "tab:blue")):
+        ax_d.plot([0], [val], "o", ms=8, color=c, label=lab, zorder=5)
+    ax_d.set(xlabel="y", ylabel="relu'(y)", ylim=(-0.2, 1.3), title="the derivative: a mask, undefined at 0")
+    ax_d.legend(fontsize=8, loc="center right")
+    return ax_f, ax_d
