@@ -20,8 +20,12 @@ def setup_notebook(seed: int = 0) -> None:
 
     Call once at the top of each chapter (``mh.setup_notebook()``).
 
+    >>> import matplotlib, numpy as np
     >>> from mvcalc_helpers import setup_notebook
-    >>> setup_notebook()
+    >>> with np.printoptions(), matplotlib.rc_context():   # (restores the defaults afterwards)
+    ...     setup_notebook()
+    ...     print(np.array([1/3]), matplotlib.rcParams["axes.grid"], np.random.randint(100))
+    [0.333333] True 44
     """
     import random
 
@@ -88,7 +92,19 @@ def check_setup() -> list[tuple[str, bool, str]]:
 
 
 def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> float:
-    """Execute one notebook in place (fresh kernel, cwd = its folder); returns seconds taken."""
+    """Execute one notebook in place (fresh kernel, cwd = its folder); returns seconds taken.
+
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from mvcalc_helpers.notebook_tools import execute_notebook
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(1 + 1, os.getcwd())")])
+    >>> nbformat.write(nb, Path(tmp.name) / "demo.ipynb")
+    >>> seconds = execute_notebook(Path(tmp.name) / "demo.ipynb")
+    >>> nbformat.read(Path(tmp.name) / "demo.ipynb", as_version=4).cells[0].outputs[0].text == f"2 {tmp.name}\\n"
+    True
+    >>> tmp.cleanup()
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -105,7 +121,15 @@ def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> 
 
 
 def main(argv=None) -> int:
-    """Command line: re-execute notebooks in place (default: ``notebooks/*.ipynb``)."""
+    """Command line: re-execute notebooks in place (default: ``notebooks/*.ipynb``).
+
+    Returns the exit status: 0 when every notebook ran, 1 at the first failure (reported on
+    stderr with the notebook's path).
+
+    >>> from mvcalc_helpers.notebook_tools import main
+    >>> main(["no_such_notebook.ipynb"])
+    1
+    """
     parser = argparse.ArgumentParser(prog="mvcalc-run-notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="notebooks to execute (default: all chapters)")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
