@@ -509,9 +509,14 @@ def diabetes_data():
         raise ModuleNotFoundError("scikit-learn is not installed; it ships the diabetes data "
                                   "(pip install scikit-learn)")
     folder = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data"
-    X = np.loadtxt(folder / "diabetes_data_raw.csv.gz")
-    y = np.loadtxt(folder / "diabetes_target.csv.gz")
     names = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    try:
+        X = np.loadtxt(folder / "diabetes_data_raw.csv.gz")
+        y = np.loadtxt(folder / "diabetes_target.csv.gz")
+    except OSError:  # a scikit-learn version that keeps its files elsewhere: the slow, sure way
+        from sklearn.datasets import load_diabetes
+        d = load_diabetes(scaled=False)
+        X, y, names = d.data, d.target, list(d.feature_names)
     return X, y, names
 
 
