@@ -251,3 +251,12 @@ def test_finite_difference_errors_bad_input():
         mh.finite_difference_errors(sp.sqrt(x), -1.0, [1e-3])
     with pytest.raises(TypeError, match="x0 must be a number"):
         mh.finite_difference_errors(sp.sin(x), "one", [1e-3])
+
+
+def test_diabetes_data_fallback_when_files_move(monkeypatch):
+    def missing(*args, **kwargs):
+        raise OSError("no such file")
+
+    monkeypatch.setattr(np, "loadtxt", missing)
+    X, y, names = mh.diabetes_data()
+    assert X.shape == (442, 10) and y.shape == (442,) and names[2] == "bmi"
