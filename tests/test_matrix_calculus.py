@@ -253,10 +253,19 @@ def test_finite_difference_errors_bad_input():
         mh.finite_difference_errors(sp.sin(x), "one", [1e-3])
 
 
-def test_diabetes_data_fallback_when_files_move(monkeypatch):
-    def missing(*args, **kwargs):
-        raise OSError("no such file")
+def test_diabetes_data_fallback_when_files_move(monkeypatch, tmp_path):
+    import importlib.machinery
+    import importlib.util
 
-    monkeypatch.setattr(np, "loadtxt", missing)
+    real = importlib.util.find_spec
+
+    def moved(name, *args):
+        if name != "sklearn":
+            return real(name, *args)
+        spec = importlib.machinery.ModuleSpec("sklearn", None, is_package=True)
+        spec.submodule_search_locations = [str(tmp_path)]       # no data files there
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", moved)
     X, y, names = mh.diabetes_data()
     assert X.shape == (442, 10) and y.shape == (442,) and names[2] == "bmi"
