@@ -9,7 +9,16 @@ import sympy as sp
 
 
 def as_expr(f, name: str = "f") -> sp.Expr:
-    """Return ``f`` as a sympy expression (strings and numbers are sympified)."""
+    """Return ``f`` as a sympy expression (strings and numbers are sympified).
+
+    >>> from mvcalc_helpers._validation import as_expr
+    >>> as_expr("x**2 + 1")
+    x**2 + 1
+    >>> as_expr(lambda x: x**2)
+    Traceback (most recent call last):
+    ...
+    TypeError: f must be a sympy expression, not a Python function; build it from sympy symbols, e.g. x**2 + 3*x*y
+    """
     if isinstance(f, sp.MatrixBase):
         raise TypeError(f"{name} must be a scalar sympy expression, got a {f.shape[0]}x{f.shape[1]} Matrix")
     if callable(f) and not isinstance(f, sp.Basic):
@@ -25,7 +34,18 @@ def as_expr(f, name: str = "f") -> sp.Expr:
 
 
 def as_symbols(vars, name: str = "vars") -> list[sp.Symbol]:
-    """Return ``vars`` as a list of distinct sympy symbols."""
+    """Return ``vars`` as a list of distinct sympy symbols.
+
+    >>> import sympy as sp
+    >>> from mvcalc_helpers._validation import as_symbols
+    >>> x, y = sp.symbols("x y")
+    >>> as_symbols(x), as_symbols((x, y))
+    ([x], [x, y])
+    >>> as_symbols([x, x])
+    Traceback (most recent call last):
+    ...
+    ValueError: vars contains a repeated symbol: [x, x]
+    """
     if isinstance(vars, sp.Symbol):
         vars = [vars]
     if isinstance(vars, (str, bytes)) or not isinstance(vars, (Sequence, sp.MatrixBase, tuple)):
@@ -42,7 +62,20 @@ def as_symbols(vars, name: str = "vars") -> list[sp.Symbol]:
 
 
 def point_subs(vars: list[sp.Symbol], point, name: str = "point") -> dict:
-    """Map each symbol to its coordinate; ``point`` is a sequence or a ``{symbol: value}`` dict."""
+    """Map each symbol to its coordinate; ``point`` is a sequence or a ``{symbol: value}`` dict.
+
+    Integer-valued floats become exact integers; nan and inf are refused.
+
+    >>> import sympy as sp
+    >>> from mvcalc_helpers._validation import point_subs
+    >>> x, y = sp.symbols("x y")
+    >>> point_subs([x, y], (1.0, sp.Rational(1, 2)))
+    {x: 1, y: 1/2}
+    >>> point_subs([x, y], (1, float("inf")))
+    Traceback (most recent call last):
+    ...
+    ValueError: point coordinate inf is not finite
+    """
     if isinstance(point, Mapping):
         missing = [v for v in vars if v not in point]
         if missing:
@@ -70,13 +103,38 @@ def point_subs(vars: list[sp.Symbol], point, name: str = "point") -> dict:
     return dict(zip(vars, exact))
 
 
+def not_none(value, what: str):
+    """Return ``value``; ``None`` (from a function without ``return``) is a clear TypeError.
+
+    >>> from mvcalc_helpers._validation import not_none
+    >>> not_none(None, "grad_f(x)")
+    Traceback (most recent call last):
+    ...
+    TypeError: grad_f(x) returned None: does the function end with a `return` statement?
+    """
+    if value is None:
+        raise TypeError(f"{what} returned None: does the function end with a `return` statement?")
+    return value
+
+
 def as_float_array(x, name: str = "x", ndim: int | None = None, allow_complex: bool = False) -> np.ndarray:
-    """Return ``x`` as a finite float (or complex) numpy array, with a clear error otherwise."""
+    """Return ``x`` as a finite float (or complex) numpy array, with a clear error otherwise.
+
+    >>> from mvcalc_helpers._validation import as_float_array
+    >>> as_float_array([[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    >>> as_float_array([1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: x contains non-finite values (nan or inf)
+    """
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists etc.
         raise ValueError(f"{name} could not be turned into an array: {exc}") from exc
     if arr.dtype == object:
+        if any(v is None for v in arr.flat):      # numpy would silently turn None into nan
+            raise TypeError(f"{name} is None" if x is None else f"{name} contains None")
         try:
             arr = arr.astype(complex if allow_complex else float)
         except (TypeError, ValueError) as exc:
@@ -95,7 +153,16 @@ def as_float_array(x, name: str = "x", ndim: int | None = None, allow_complex: b
 
 
 def as_vector(x, name: str = "x") -> np.ndarray:
-    """A 1-D finite float vector; a scalar becomes a length-1 vector."""
+    """A 1-D finite float vector; a scalar becomes a length-1 vector.
+
+    >>> from mvcalc_helpers._validation import as_vector
+    >>> as_vector(2)
+    array([2.])
+    >>> as_vector([[1, 2]], "x0")
+    Traceback (most recent call last):
+    ...
+    ValueError: x0 must be a 1-D vector (shape (n,)), got shape (1, 2); use .ravel() or pass one point at a time
+    """
     arr = as_float_array(x, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)

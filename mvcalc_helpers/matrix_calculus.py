@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, not_none
 from .numerical import _METHODS, _default_step, relative_error
 
 __all__ = ["matrix_gradient_check", "numerical_matrix_gradient", "symbol_matrix", "matrix_derivative",
@@ -47,7 +47,7 @@ def numerical_matrix_gradient(f, X, method: str = "central", h=None) -> np.ndarr
         raise ValueError(f"h must be positive and finite, got {h!r}")
 
     def value(Y):
-        v = np.asarray(f(Y))
+        v = np.asarray(not_none(f(Y), "f(X)"))
         if v.size != 1:
             raise ValueError(f"f(X) must return a scalar, got shape {v.shape}")
         return v.reshape(())[()]
@@ -115,7 +115,7 @@ def matrix_gradient_check(f, grad_f, X, method: str = "central", h=None) -> floa
     X = as_float_array(X, "X")
     if not callable(grad_f):
         raise TypeError("grad_f must be callable: grad_f(X) returns ∂f/∂X")
-    G = as_float_array(grad_f(X.copy()), "grad_f(X)")
+    G = as_float_array(not_none(grad_f(X.copy()), "grad_f(X)"), "grad_f(X)")
     if G.shape != X.shape:
         raise ValueError(f"grad_f(X) has shape {G.shape} but X has shape {X.shape}: "
                          "∂f/∂X must have the shape of X (denominator layout)")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_vector
+from ._validation import as_vector, not_none
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "numerical_hessian",
            "gradient_check", "relative_error"]
@@ -53,7 +53,7 @@ def _call_points(F, points: np.ndarray, vectorized, out_ndim: int):
     n, m = points.shape
 
     def single(col):
-        val = F(col)
+        val = not_none(F(col), "the function")
         arr = np.asarray(val)
         if arr.ndim != out_ndim:
             what = "a scalar" if out_ndim == 0 else "a 1-D array"
@@ -299,7 +299,7 @@ def gradient_check(f, grad_f, x, method: str = "central", h=None) -> float:
     x = as_vector(x, "x")
     if not callable(grad_f):
         raise TypeError("grad_f must be callable: grad_f(x) returns the gradient at x")
-    analytic = np.asarray(grad_f(x.copy()), dtype=float)
+    analytic = np.asarray(not_none(grad_f(x.copy()), "grad_f(x)"), dtype=float)
     if analytic.shape != x.shape:
         raise ValueError(f"grad_f(x) has shape {analytic.shape} but x has shape {x.shape}")
     numeric = numerical_gradient(f, x, method=method, h=h)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_vector
+from ._validation import as_vector, not_none
 
 __all__ = ["gradient_descent", "newton_method"]
 
@@ -21,7 +21,7 @@ def _check_steps(steps) -> int:
 
 
 def _eval_grad(grad_f, x, n, what="grad_f"):
-    g = np.asarray(grad_f(x.copy()), dtype=float)
+    g = np.asarray(not_none(grad_f(x.copy()), f"{what}(x)"), dtype=float)
     if g.ndim == 0 and n == 1:
         g = g.reshape(1)
     if g.shape != (n,):
@@ -101,7 +101,7 @@ def newton_method(grad_f, hess_f, x0, steps: int) -> np.ndarray:
     path[0] = x
     for k in range(1, steps + 1):
         g = _eval_grad(grad_f, x, n)
-        H = np.asarray(hess_f(x.copy()), dtype=float)
+        H = np.asarray(not_none(hess_f(x.copy()), "hess_f(x)"), dtype=float)
         if H.ndim < 2 and H.size == 1 and n == 1:      # f'' of a one-variable f: 6.0 or [6.0]
             H = H.reshape(1, 1)
         if H.shape != (n, n):

@@ -92,6 +92,8 @@ def test_constant_function_and_one_entry():
     (lambda: numerical_matrix_gradient(lambda X: np.log(X[0, 0]), np.array([[1e-13]])), ValueError,
      "non-finite values near X"),
     (lambda: matrix_gradient_check(np.sum, np.ones((3, 4)), X34), TypeError, "grad_f must be callable"),
+    (lambda: matrix_gradient_check(np.sum, lambda X: None, X34), TypeError, r"grad_f\(X\) returned None"),
+    (lambda: numerical_matrix_gradient(lambda X: None, X34), TypeError, r"f\(X\) returned None"),
     (lambda: matrix_gradient_check(np.sum, lambda X: np.full(X.shape, np.inf), X34), ValueError, "non-finite"),
     (lambda: matrix_gradient_check(np.sum, lambda X: np.ones(12), X34), ValueError, "shape of X"),
 ])

@@ -263,6 +263,8 @@ def test_gradient_check_does_not_let_grad_f_change_x():
     (lambda: gradient_check(rosenbrock, rosenbrock_grad(np.ones(2)), np.ones(2)), TypeError, "grad_f must be callable"),
     (lambda: gradient_check(rosenbrock, lambda v: np.ones(3), np.ones(2)), ValueError,
      r"grad_f\(x\) has shape \(3,\) but x has shape \(2,\)"),
+    (lambda: numerical_gradient(lambda v: None, [1.0, 2.0]), TypeError, "the function returned None"),
+    (lambda: gradient_check(rosenbrock, lambda v: None, np.ones(2)), TypeError, r"grad_f\(x\) returned None"),
     (lambda: relative_error([1.0, 2.0], [1.0]), ValueError, "shapes differ"),
     (lambda: relative_error([1.0, np.nan], [1.0, 2.0]), ValueError, "non-finite"),
 ])

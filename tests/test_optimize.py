@@ -117,6 +117,10 @@ def test_numpy_integer_steps_are_accepted():
     (lambda: gradient_descent(lambda v: v, [[1.0, 2.0]], lr=0.1, steps=1), ValueError, "x0 must be a 1-D vector"),
     (lambda: gradient_descent(lambda v: v, [1.0, np.nan], lr=0.1, steps=1), ValueError, "x0 contains non-finite"),
     (lambda: newton_method(lambda v: v, None, [1.0], steps=1), TypeError, "callables"),
+    (lambda: gradient_descent(lambda v: None, [1.0], lr=0.1, steps=2), TypeError,   # was a silent nan path
+     r"grad_f\(x\) returned None: does the function end with a `return`"),
+    (lambda: newton_method(lambda v: v, lambda v: None, [1.0, 2.0], steps=1), TypeError,
+     r"hess_f\(x\) returned None"),
     (lambda: newton_method(lambda v: v, lambda v: np.eye(3), [1.0, 2.0], steps=1), ValueError,
      r"hess_f\(x\) must return shape \(2, 2\); got \(3, 3\)"),
     (lambda: newton_method(lambda v: 3 * v**2, lambda v: 6 * v, [0.0], steps=2), ValueError,
