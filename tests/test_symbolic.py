@@ -127,6 +127,13 @@ def test_directional_derivative_is_d_dt_f_along_the_unit_line():
     assert is_zero(directional_derivative(f, [x, y], P, d) - ref)
 
 
+def test_directional_derivative_by_angle_as_in_notes_000():
+    # notes 000 §4 write the unit vector as e_l = (cos α, sin α): no extra normalisation appears
+    a = sp.Symbol("alpha", real=True)
+    got = directional_derivative(x * y, [x, y], (1, 2), (sp.cos(a), sp.sin(a)))
+    assert is_zero(got - (2 * sp.cos(a) + sp.sin(a)))
+
+
 def test_directional_derivative_normalises_the_direction():
     f = x**2 * y + x * y**3
     one = directional_derivative(f, [x, y], (1, 2), (3, 4))
