@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from hypothesis import assume, example, given
 
-from hypothesis_cases import SYMBOLIC, int_matrices
+from core_cases import SYMBOLIC, int_matrices
 from mvcalc_helpers import classify_critical_point, critical_points, gradient, gradient_descent
 
 x, y, z, w = sp.symbols("x y z w")

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hypothesis_cases import FAST, finite
+from core_cases import FAST, finite
 from mvcalc_helpers import matrix_gradient_check, numerical_matrix_gradient
 
 rng = np.random.default_rng(7)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from benchmarks.suite import smooth_test_function
-from hypothesis_cases import FAST, finite, matrix_and_point
+from core_cases import (FAST, finite, matrix_and_point, rosenbrock, rosenbrock_grad,
+                        rosenbrock_hess)
 from mvcalc_helpers import (gradient_check, numerical_gradient, numerical_hessian,
                             numerical_jacobian, relative_error)
 
@@ -21,19 +22,6 @@ TOL = {"central": 1e-10, "forward": 1e-6, "backward": 1e-6, "complex": 1e-15}
 def rel(a, b) -> float:
     """Norm-wise relative error, the measure the benchmarks report."""
     return float(np.linalg.norm(np.asarray(a) - b) / np.linalg.norm(b))
-
-
-def rosenbrock(v):
-    return 100 * (v[1] - v[0] ** 2) ** 2 + (1 - v[0]) ** 2
-
-
-def rosenbrock_grad(v):
-    return np.array([-400 * v[0] * (v[1] - v[0] ** 2) - 2 * (1 - v[0]), 200 * (v[1] - v[0] ** 2)])
-
-
-def rosenbrock_hess(v):
-    # Nocedal & Wright, Numerical Optimization 2e, exercise 2.1: at (1, 1) it is [[802, −400], [−400, 200]]
-    return np.array([[1200 * v[0] ** 2 - 400 * v[1] + 2, -400 * v[0]], [-400 * v[0], 200.0]])
 
 
 # --- accuracy against analytic derivatives ------------------------------------------------

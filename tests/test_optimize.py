@@ -8,16 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hypothesis_cases import FAST, square_matrices
+from core_cases import FAST, rosenbrock_grad, rosenbrock_hess, square_matrices
 from mvcalc_helpers import gradient_descent, newton_method
-
-
-def rosenbrock_grad(v):
-    return np.array([-400 * v[0] * (v[1] - v[0] ** 2) - 2 * (1 - v[0]), 200 * (v[1] - v[0] ** 2)])
-
-
-def rosenbrock_hess(v):
-    return np.array([[1200 * v[0] ** 2 - 400 * v[1] + 2, -400 * v[0]], [-400 * v[0], 200.0]])
 
 
 # --- gradient descent ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hypothesis_cases import FAST, finite, int_matrices, square_matrices
+from core_cases import FAST, finite, int_matrices, square_matrices
 from mvcalc_helpers import definiteness, leading_principal_minors, quadratic_form
 
 NEGATED = {"positive definite": "negative definite", "negative definite": "positive definite",

@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from hypothesis_cases import SYMBOLIC, polynomials
+from core_cases import SYMBOLIC, polynomials
 from mvcalc_helpers import (difference_quotient, directional_derivative, gradient, hessian,
                             jacobian, numerical_gradient)
 

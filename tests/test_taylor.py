@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import example, given
 
-from hypothesis_cases import SYMBOLIC, int_points, polynomials
+from core_cases import SYMBOLIC, int_points, polynomials
 from mvcalc_helpers import taylor_operator_term, taylor_polynomial
 
 x, y, z, t, h, k = sp.symbols("x y z t h k")

@@ -6,7 +6,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hypothesis_cases import FAST
+from core_cases import FAST
 from mvcalc_helpers._validation import (as_expr, as_float_array, as_symbols, as_vector, not_none,
                                         point_subs)
 

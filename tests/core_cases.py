@@ -1,6 +1,6 @@
-"""Hypothesis strategies shared by the unit tests of the core modules (random matrices,
-random polynomials, random points). Example counts stay small: the whole core suite must
-run in well under 30 s on a loaded 2-core machine."""
+"""Shared cases of the core unit tests: hypothesis strategies (random matrices, polynomials,
+points) and reference functions with analytic derivatives. Example counts stay small: the
+whole core suite must run in well under 30 s on a loaded 2-core machine."""
 from __future__ import annotations
 
 import numpy as np
@@ -62,3 +62,19 @@ def polynomials(draw, nvars=(1, 3), max_degree=3, max_terms=5):
 def int_points(n, lo=-3, hi=3):
     """A strategy for an integer point with n coordinates."""
     return st.lists(st.integers(lo, hi), min_size=n, max_size=n)
+
+
+# --- Rosenbrock's function with its analytic gradient and Hessian --------------------------
+# Nocedal & Wright, Numerical Optimization 2e, §2.1 and exercise 2.1: minimiser (1, 1), where
+# the Hessian is [[802, −400], [−400, 200]]
+
+def rosenbrock(v):
+    return 100 * (v[1] - v[0] ** 2) ** 2 + (1 - v[0]) ** 2
+
+
+def rosenbrock_grad(v):
+    return np.array([-400 * v[0] * (v[1] - v[0] ** 2) - 2 * (1 - v[0]), 200 * (v[1] - v[0] ** 2)])
+
+
+def rosenbrock_hess(v):
+    return np.array([[1200 * v[0] ** 2 - 400 * v[1] + 2, -400 * v[0]], [-400 * v[0], 200.0]])
