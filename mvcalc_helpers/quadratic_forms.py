@@ -65,7 +65,9 @@ def _as_matrix(M):
             raise ValueError(f"M has symbolic entries {sorted(map(str, A.free_symbols))}: "
                              "substitute numbers first")
         diff = (A - A.T).applyfunc(sp.simplify)
-        if any(e != 0 for e in diff):
+        # float entries (e.g. 0.1 + 0.2 vs 0.3) get the numpy path's relative tolerance
+        tol = 1e-10 * max(abs(sp.N(e)) for e in A) if A.has(sp.Float) else 0
+        if any(abs(sp.N(e)) > tol for e in diff):
             raise ValueError("M is not symmetric; definiteness is defined here for real symmetric "
                              "matrices — use (M + M.T)/2, which has the same quadratic form")
         if any(not e.is_real for e in A if e.is_real is not None) or any(e.is_real is False for e in A):

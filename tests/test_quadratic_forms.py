@@ -55,6 +55,13 @@ def test_exact_irrational_entries():
     assert definiteness(sp.Matrix([[2, s2], [s2, 1 + sp.Rational(1, 10**30)]])) == "positive definite"
 
 
+def test_float_entries_in_a_sympy_matrix_get_a_rounding_tolerance():
+    # 0.1 + 0.2 ≠ 0.3 in floats: a Hessian built from floats must not count as non-symmetric
+    assert definiteness(sp.Matrix([[1, 0.1 + 0.2], [0.3, 1]])) == "positive definite"
+    with pytest.raises(ValueError, match="not symmetric"):
+        definiteness(sp.Matrix([[1, 0.31], [0.3, 1]]))
+
+
 def test_scale_does_not_change_the_answer():
     # (bug fixed: the numpy tolerance used max(1, |λ|), so 1e-20·I came out semidefinite)
     for c in (1e-20, 1e-8, 1.0, 1e12):
