@@ -41,13 +41,22 @@ def critical_points(f, vars) -> list[dict]:
     [{x: -1, y: 0}, {x: 1, y: 0}]
     >>> critical_points(x**3 + x + y**2, [x, y])      # 3x² + 1 = 0 has no real root
     []
+    >>> critical_points(x*sp.sin(x) + y**2, [x, y])
+    Traceback (most recent call last):
+    ...
+    ValueError: sympy cannot solve ∇f = 0 in closed form here (could not solve x*cos(x) + sin(x)); find the critical points numerically instead, e.g. sympy.nsolve or newton_method from a starting guess
     """
     f = as_expr(f)
     vars = as_symbols(vars)
     eqs = [e for e in gradient(f, vars) if e != 0]
     if not eqs:
         raise ValueError("f is constant in vars: every point is critical")
-    sols = sp.solve(eqs, vars, dict=True)
+    try:
+        sols = sp.solve(eqs, vars, dict=True)
+    except NotImplementedError as exc:
+        raise ValueError(f"sympy cannot solve ∇f = 0 in closed form here ({exc}); find the critical "
+                         "points numerically instead, e.g. sympy.nsolve or newton_method from a "
+                         "starting guess") from exc
     real = [s for s in sols if all(_is_real(v) for v in s.values())]
 
     def key(s):

@@ -67,6 +67,12 @@ def test_a_curve_of_critical_points_is_expressed_by_solve():
     assert critical_points((x - y) ** 2, [x, y]) == [{x: y}]
 
 
+def test_no_closed_form_is_a_clear_error():
+    # x sin x: ∇f = 0 needs tan x = −x, which sympy.solve cannot do
+    with pytest.raises(ValueError, match="cannot solve ∇f = 0 in closed form.*numerically"):
+        critical_points(x * sp.sin(x) + y**2, [x, y])
+
+
 def test_constant_function_raises():
     with pytest.raises(ValueError, match="constant"):
         critical_points(sp.Integer(3) + 0 * x, [x, y])
