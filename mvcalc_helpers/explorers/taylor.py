@@ -6,6 +6,8 @@ cached background (blitting), so no sympy runs while the sliders move.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["taylor_explorer"]
@@ -46,7 +48,7 @@ def taylor_explorer(f=None, vars=None, *, order: int = 2, point=(0.5, 0.5), xlim
     from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
     from ..plotting import function_grid, lambdify, new_figure, plot_surface
-    from ..taylor import taylor_polynomial
+    from ..taylor import taylor_operator_term
     from ._base import Explorer
     from .gradient import _point, _two_variable_function, _window
 
@@ -64,7 +66,10 @@ def taylor_explorer(f=None, vars=None, *, order: int = 2, point=(0.5, 0.5), xlim
     a, b = sp.symbols("a b", real=True)      # the expansion point, kept symbolic
     if {a, b} & f.free_symbols:
         raise ValueError("f must not contain the symbols a, b (they name the expansion point)")
-    T = {m: lambdify(taylor_polynomial(f, vars, (a, b), m), [*vars, a, b]) for m in _ORDERS}
+    # T_m = Σ_{j≤m} (1/j!)((x−a)∂x + (y−b)∂y)^j f(a, b): each operator term is computed once
+    terms = [taylor_operator_term(f, vars, (a, b), (vars[0] - a, vars[1] - b), j) / math.factorial(j)
+             for j in range(max(_ORDERS) + 1)]
+    T = {m: lambdify(sum(terms[:m + 1], sp.Integer(0)), [*vars, a, b]) for m in _ORDERS}
     fnum = lambdify(f, vars)
 
     with np.errstate(all="ignore"):
