@@ -117,6 +117,27 @@ def not_none(value, what: str):
     return value
 
 
+def require_finite(value, what: str, point):
+    """Return ``value``; nan, ±oo or zoo (a value or derivative that does not exist at
+    ``point``) raises ``ValueError`` instead of flowing on as a silent nan.
+
+    >>> import sympy as sp
+    >>> from mvcalc_helpers._validation import require_finite
+    >>> x, y = sp.symbols("x y")
+    >>> dfdx = sp.diff(sp.sqrt(x**2 + y**2), x)
+    >>> require_finite(dfdx.subs({x: 3, y: 4}), "∂f/∂x", (3, 4))
+    3/5
+    >>> require_finite(dfdx.subs({x: 0, y: 0}, simultaneous=True), "∂f/∂x", (0, 0))
+    Traceback (most recent call last):
+    ...
+    ValueError: ∂f/∂x is undefined at (0, 0) (sympy gives nan): f is not differentiable there as written; use the limit definition instead
+    """
+    if isinstance(value, sp.Basic) and value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise ValueError(f"{what} is undefined at {tuple(point)} (sympy gives {value}): f is not "
+                         "differentiable there as written; use the limit definition instead")
+    return value
+
+
 def as_float_array(x, name: str = "x", ndim: int | None = None, allow_complex: bool = False) -> np.ndarray:
     """Return ``x`` as a finite float (or complex) numpy array, with a clear error otherwise.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._validation import as_expr, as_symbols, point_subs
+from ._validation import as_expr, as_symbols, point_subs, require_finite
 from .quadratic_forms import definiteness
 from .symbolic import gradient, hessian
 
@@ -104,12 +104,15 @@ def classify_critical_point(f, vars, point) -> str:
     f = as_expr(f)
     vars = as_symbols(vars)
     subs = point_subs(vars, point)
-    g = [sp.simplify(e.subs(subs)) for e in gradient(f, vars)]
+    at = tuple(subs.values())
+    g = [require_finite(sp.simplify(e.subs(subs, simultaneous=True)), f"∂f/∂{v}", at)
+         for v, e in zip(vars, gradient(f, vars))]
     inexact = any(val.has(sp.Float) for val in subs.values())
     if any(e != 0 and not (inexact and e.is_number and abs(sp.N(e)) <= 1e-8) for e in g):
         pt = tuple(subs[v] for v in vars)
         raise ValueError(f"{pt} is not a critical point: the gradient there is {g}, not 0")
-    H = hessian(f, vars).subs(subs).applyfunc(sp.simplify)
+    H = hessian(f, vars).subs(subs, simultaneous=True).applyfunc(
+        lambda e: require_finite(sp.simplify(e), "the Hessian", at))
     kind = definiteness(H)
     return {"positive definite": "minimum", "negative definite": "maximum",
             "indefinite": "saddle"}.get(kind, "inconclusive")

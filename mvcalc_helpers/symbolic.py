@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._validation import as_expr, as_symbols, point_subs
+from ._validation import as_expr, as_symbols, point_subs, require_finite
 
 __all__ = ["gradient", "jacobian", "hessian", "directional_derivative", "difference_quotient"]
 
@@ -120,6 +120,10 @@ def directional_derivative(f, vars, point, direction):
     0
     >>> directional_derivative(x**2*y + x*y**3, [x, y], (1, 2), (3, 4))
     88/5
+    >>> directional_derivative(sp.sqrt(x**2 + y**2), [x, y], (0, 0), (1, 0))   # the cone's tip
+    Traceback (most recent call last):
+    ...
+    ValueError: ∂f/∂x is undefined at (0, 0) (sympy gives nan): f is not differentiable there as written; use the limit definition instead
     """
     f = as_expr(f)
     vars = as_symbols(vars)
@@ -129,7 +133,9 @@ def directional_derivative(f, vars, point, direction):
     if norm2 == 0:
         raise ValueError("direction is the zero vector: a direction must have non-zero length")
     unit = [di / sp.sqrt(norm2) for di in d]
-    g = [sp.diff(f, v).subs(subs) for v in vars]
+    at = tuple(subs.values())
+    g = [require_finite(sp.diff(f, v).subs(subs, simultaneous=True), f"∂f/∂{v}", at)
+         for v in vars]
     return sp.simplify(sum(gi * ui for gi, ui in zip(g, unit)))
 
 
@@ -162,4 +168,4 @@ def difference_quotient(f, vars, point, var, h):
     subs = point_subs(vars, point)
     shifted = dict(subs)
     shifted[var] = subs[var] + h
-    return (f.subs(shifted) - f.subs(subs)) / h
+    return (f.subs(shifted, simultaneous=True) - f.subs(subs, simultaneous=True)) / h

@@ -13,7 +13,7 @@ import numbers
 
 import sympy as sp
 
-from ._validation import as_expr, as_symbols, point_subs
+from ._validation import as_expr, as_symbols, point_subs, require_finite
 
 __all__ = ["taylor_polynomial", "taylor_operator_term"]
 
@@ -63,7 +63,9 @@ def taylor_operator_term(f, vars, point, increments, m):
         mono = sp.Integer(1)
         for d, a in zip(incs, exps):
             mono *= d**a
-        total += coeff * mono * deriv.subs(subs)
+        what = "f" if m == 0 else f"the derivative of order {exps}"
+        value = require_finite(deriv.subs(subs, simultaneous=True), what, subs.values())
+        total += coeff * mono * value
     return total
 
 

@@ -111,6 +111,14 @@ def test_float_point_from_gradient_descent_is_accepted():
     assert classify_critical_point(f, [x, y], end) == "minimum"
 
 
+def test_classify_where_f_is_not_differentiable():
+    # the cone has a minimum at 0 but no gradient there; x^(4/3) has ∇f = 0 but no Hessian
+    with pytest.raises(ValueError, match="undefined at .* not differentiable"):
+        classify_critical_point(sp.sqrt(x**2 + y**2), [x, y], (0, 0))
+    with pytest.raises(ValueError, match=r"the Hessian is undefined at \(0, 0\)"):
+        classify_critical_point(x ** sp.Rational(4, 3) + y**2, [x, y], (0, 0))
+
+
 def test_classify_bad_input():
     with pytest.raises(ValueError, match="point has 3 coordinates"):
         classify_critical_point(x * y, [x, y], (0, 0, 0))

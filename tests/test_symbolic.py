@@ -158,6 +158,18 @@ def test_directional_derivative_bad_input():
         directional_derivative(x * y, [x, y], (1, 2), (float("inf"), 0))
 
 
+@pytest.mark.parametrize("f", [
+    sp.sqrt(x**2 + y**2),               # the cone's tip: every directional derivative is 1, ∇f does not exist
+    x**2 * y / (x**2 + y**2),           # undefined at 0 as written; substituting x first gave a silent 0
+])
+def test_directional_derivative_where_f_is_not_differentiable(f):
+    with pytest.raises(ValueError, match=r"undefined at \(0, 0\) \(sympy gives nan\).*limit definition"):
+        directional_derivative(f, [x, y], (0, 0), (1, 1))
+    # the limit definition the message points to (sympy's own limit) does exist for the cone
+    if f == sp.sqrt(x**2 + y**2):
+        assert sp.limit(f.subs({x: t / sp.sqrt(2), y: t / sp.sqrt(2)}) / t, t, 0, "+") == 1
+
+
 # --- difference quotient -----------------------------------------------------------------
 
 def test_difference_quotient_tends_to_the_partial():

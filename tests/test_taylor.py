@@ -113,6 +113,13 @@ def test_numpy_and_sympy_integer_orders_are_accepted():
     assert taylor_polynomial(sp.exp(x), [x], (0,), sp.Integer(1)) == 1 + x
 
 
+def test_expansion_point_where_f_is_not_differentiable():
+    with pytest.raises(ValueError, match=r"derivative of order \(1, 0\) is undefined at \(0, 1\)"):
+        taylor_polynomial(sp.sqrt(x) + y, [x, y], (0, 1), 2)
+    with pytest.raises(ValueError, match=r"f is undefined at \(0,\) \(sympy gives zoo\)"):
+        taylor_polynomial(sp.log(x), [x], (0,), 1)
+
+
 def test_bad_point_and_increments():
     with pytest.raises(ValueError, match="point has 1 coordinates but there are 2 variables"):
         taylor_polynomial(x * y, [x, y], (0,), 2)
