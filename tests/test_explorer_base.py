@@ -129,6 +129,10 @@ def test_bad_input():
     fig, _ = new_figure()
     with pytest.raises(ValueError, match="at least one control"):
         Explorer(fig, {}, lambda: "")
+    with pytest.raises(TypeError, match=r"ipywidgets value widgets .*\['a'\] are not"):
+        Explorer(fig, {"a": 1.0}, lambda a: "")
+    with pytest.raises(TypeError, match="update must be a function"):
+        Explorer(fig, {"a": widgets.FloatSlider()}, "a = 1")
     ex = parabola_explorer()
     with pytest.raises(KeyError, match=r"unknown control\(s\) \['c'\]; this explorer has \['a', 'b'\]"):
         ex.update(c=1.0)

@@ -54,6 +54,12 @@ class Explorer:
 
         if not controls:
             raise ValueError("an explorer needs at least one control")
+        not_widgets = [k for k, w in dict(controls).items() if not hasattr(w, "observe")]
+        if not_widgets:
+            raise TypeError(f"controls must be ipywidgets value widgets (FloatSlider, …); "
+                            f"{not_widgets} are not")
+        if not callable(update):
+            raise TypeError("update must be a function update(**values) -> readout text")
         self.fig = fig
         if fig.canvas is None or not hasattr(fig.canvas, "buffer_rgba"):
             from matplotlib.backends.backend_agg import FigureCanvasAgg
