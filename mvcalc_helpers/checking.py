@@ -111,6 +111,11 @@ def pyfunc(source: str) -> PyFunc:
 # small helpers
 # ----------------------------------------------------------------------------------------------
 
+def _type_name(obj) -> str:
+    """The type of a learner's value, in words (the grader's stand-ins keep the original name)."""
+    return getattr(obj, "type_name", None) or type(obj).__name__
+
+
 def _fail(name: str, text: str, hint: str | None = None):
     msg = f"✗ {name} is not right: {text}" if text else f"✗ {name} is not right."
     if hint:
@@ -227,7 +232,7 @@ def _as_sympy(answer, name: str, hint):
     try:
         expr = sp.sympify(answer, strict=True)
     except Exception:  # noqa: BLE001
-        _fail(name, f"your answer is a {type(answer).__name__}, which is not a sympy expression.", hint)
+        _fail(name, f"your answer is a {_type_name(answer)}, which is not a sympy expression.", hint)
     if not isinstance(expr, (sp.Expr, sp.MatrixBase)):
         _fail(name, f"your answer is a {type(expr).__name__}, not an algebraic expression.", hint)
     return expr
@@ -468,7 +473,7 @@ def _as_array(answer, name: str, hint, what: str = "an array") -> np.ndarray:
             else:
                 arr = arr.astype(complex)
     except (TypeError, ValueError):
-        _fail(name, f"your answer ({type(answer).__name__}) could not be read as {what} of numbers"
+        _fail(name, f"your answer ({_type_name(answer)}) could not be read as {what} of numbers"
                     f" — does it still contain a symbol?", hint)
     if np.all(np.abs(arr.imag) == 0):
         arr = arr.real
@@ -677,7 +682,7 @@ def check_function(func, inputs, expected, *, name: str = "your function", rtol:
     ✗ your function is not right: for the input (1.0) dy your function returned -1. It has the opposite sign of the expected value everywhere we tested — check for a sign error.
     """
     if not callable(func) or isinstance(func, (sp.Basic, sp.MatrixBase)):
-        _fail(name, f"it should be a Python function (def ...), but it is a {type(func).__name__}.", hint)
+        _fail(name, f"it should be a Python function (def ...), but it is a {_type_name(func)}.", hint)
     inputs = [tuple(a) if isinstance(a, (tuple, list)) else (a,) for a in inputs]
     if is_fingerprint(expected):
         fp = _decode(expected)
@@ -748,7 +753,7 @@ def check_choice(answer, expected, *, options=None, name: str = "your answer",
     try:
         norm = _norm_choice(answer)
     except TypeError:
-        _fail(name, f"your answer is a {type(answer).__name__}; give one of the options "
+        _fail(name, f"your answer is a {_type_name(answer)}; give one of the options "
                     f"(a string such as 'b', True/False, or a number).", hint)
     if is_fingerprint(expected):
         fp = _decode(expected)

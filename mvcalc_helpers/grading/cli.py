@@ -111,11 +111,23 @@ def _grade_task(task: dict) -> dict:
     return r.to_dict()
 
 
+def _preload(tasks: list[dict]) -> None:
+    """Import the grader's libraries and run the keys' setup cells once, before the worker
+    processes are forked, so each worker inherits them instead of paying the start-up again."""
+    from . import grader, sandbox  # noqa: F401
+    from jupyter_client.manager import KernelManager  # noqa: F401
+
+    grader.nbgrader_determine_grade()
+    for path in sorted({t["key"] for t in tasks if t.get("key")}):
+        grader._BaseNamespace.get(_key(path))
+
+
 def grade_all(tasks: list[dict], jobs: int, progress: bool = True) -> list[dict]:
     """Grade every task (dicts with key, path, student, chapter, timeout, deny) in ``jobs`` processes."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    _preload(tasks)
     results: list = [None] * len(tasks)
     bar = None
     if progress:

@@ -225,6 +225,13 @@ class _BaseNamespace:
 
     @classmethod
     def get(cls, key: Key) -> dict:
+        """The namespace after running the key's setup and given cells (cached).
+
+        >>> from mvcalc_helpers.grading.key import load_key, REPO
+        >>> k = load_key(REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb")
+        >>> sorted(n for n in _BaseNamespace.get(k) if n in ("ck", "g", "x"))
+        ['ck', 'g', 'x']
+        """
         k = (str(key.path), key.path.stat().st_mtime if key.path.exists() else 0)
         if k not in cls._cache:
             ns: dict = {"__name__": "__mvcalc_key__"}
@@ -236,10 +243,36 @@ class _BaseNamespace:
         return cls._cache[k]
 
 
+_DETERMINE_GRADE = []
+
+
+def nbgrader_determine_grade():
+    """nbgrader's own ``determine_grade``, loaded from ``nbgrader/utils.py`` without importing the
+    whole nbgrader package (whose server extensions take seconds to import)."""
+    if not _DETERMINE_GRADE:
+        import importlib.util
+        import os
+        import sys
+
+        sys.modules.setdefault("rfc3987_syntax", None)  # slow optional import of jsonschema; unused
+        try:
+            spec = importlib.util.find_spec("nbgrader")
+            path = os.path.join(list(spec.submodule_search_locations)[0], "utils.py")
+            mspec = importlib.util.spec_from_file_location("_mvcalc_nbgrader_utils", path)
+            module = importlib.util.module_from_spec(mspec)
+            mspec.loader.exec_module(module)
+            _DETERMINE_GRADE.append(module.determine_grade)
+        except Exception:  # noqa: BLE001 - fall back to the normal import
+            from nbgrader.utils import determine_grade
+            _DETERMINE_GRADE.append(determine_grade)
+    return _DETERMINE_GRADE[0]
+
+
 def _score(q, error: bool, stderr: bool) -> float:
     """Score the check cell the way ``nbgrader autograde`` does (nbgrader's determine_grade)."""
-    from nbformat import from_dict
-    from nbgrader.utils import determine_grade
+    from nbformat.notebooknode import from_dict
+
+    determine_grade = nbgrader_determine_grade()
 
     outputs = []
     if error:

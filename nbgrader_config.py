@@ -1,0 +1,33 @@
+"""nbgrader configuration: this repository is an nbgrader course folder.
+
+`solutions/` is nbgrader's *source* directory (one folder per assignment = chapter) and
+`exercises/` is its *release* directory, so on a JupyterHub with nbgrader an instructor can run,
+from the repository root:
+
+    nbgrader generate_assignment 01_partial_derivatives --force   # writes exercises/01_…/ (same as make exercises)
+    nbgrader collect / autograde 01_partial_derivatives            # submitted/<student>/01_…/ → autograded/
+    nbgrader generate_feedback 01_partial_derivatives; nbgrader export   # grades.csv
+
+The course's own grader `mvcalc-grade` reads the same folders and gives the same scores on honest
+submissions (tests/test_grading_nbgrader.py), and also resists monkeypatching answers.
+"""
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+# only the chapter notebook of each assignment folder (not AUTHORING.md etc.)
+c.CourseDirectory.notebook_id = "*"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
+
+# the same stub mvcalc-build-exercises writes
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# per-cell timeout when autograding (same default as mvcalc-grade --timeout)
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True

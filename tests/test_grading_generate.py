@@ -1,0 +1,107 @@
+"""exercises/ is generated from solutions/ (deterministically, never stale), and every chapter key
+has the required structure: ≥ 6 graded questions with points, a solution, hidden tests, a visible
+check that does not contain the answer, and at least one '# WRONG:' answer."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from grading_support import FIXTURE_KEY, REPO
+from mvcalc_helpers.grading.generate import build_exercise, chapters, exercise_text
+from mvcalc_helpers.grading.key import load_key
+
+SOLUTIONS = chapters(REPO / "solutions")
+ALL_KEYS = SOLUTIONS + [FIXTURE_KEY]
+ids = [p.parent.name for p in ALL_KEYS]
+
+
+def _cells(text):
+    return json.loads(text)["cells"]
+
+
+def _src(c):
+    return "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+
+
+@pytest.mark.parametrize("key_path", ALL_KEYS, ids=ids)
+def test_generation_is_deterministic_and_strips_answers(key_path):
+    a, b = exercise_text(key_path), exercise_text(key_path)
+    assert a == b
+    ex = json.loads(a)
+    assert ex["metadata"]["mvcalc"]["chapter"] == key_path.parent.name
+    for cell in ex["cells"]:
+        src = _src(cell)
+        assert "BEGIN SOLUTION" not in src and "# WRONG:" not in src
+        assert "BEGIN HIDDEN TESTS" not in src
+        assert not cell.get("outputs")
+    key = load_key(key_path)
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in ex["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    for q in key.questions:
+        assert "raise NotImplementedError()" in answers[q.answer_id]
+
+
+@pytest.mark.parametrize("key_path", SOLUTIONS, ids=[p.parent.name for p in SOLUTIONS])
+def test_exercises_not_stale(key_path):
+    name = key_path.parent.name
+    dest = REPO / "exercises" / name / f"{name}.ipynb"
+    assert dest.exists(), f"{dest} missing: run `make exercises`"
+    assert dest.read_text(encoding="utf-8") == exercise_text(key_path), \
+        f"{dest} is stale: run `make exercises` (mvcalc-build-exercises)"
+
+
+def test_check_command_reports_stale(tmp_path):
+    out = tmp_path / "ex"
+    cmd = [sys.executable, "-m", "mvcalc_helpers.grading.generate",
+           "--solutions", str(FIXTURE_KEY.parent.parent), "--exercises", str(out)]
+    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 1
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 0
+    f = out / "00_fixture" / "00_fixture.ipynb"
+    f.write_text(f.read_text().replace("Question 1", "Question one"))
+    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 1
+
+
+def test_generator_matches_nbgrader_stub_and_locking():
+    import nbformat
+
+    ex = build_exercise(nbformat.read(FIXTURE_KEY, as_version=4))
+    meta = {c.metadata.nbgrader["grade_id"]: c.metadata for c in ex.cells}
+    assert meta["q1_check"]["editable"] is False and meta["q1_check"]["deletable"] is False
+    assert meta["setup"]["editable"] is False
+    assert meta["q1_answer"].get("editable", True) is True
+    assert all("checksum" in m.nbgrader for m in meta.values())
+
+
+@pytest.mark.parametrize("key_path", ALL_KEYS, ids=ids)
+def test_key_structure(key_path):
+    key = load_key(key_path)
+    nb = json.loads(key_path.read_text(encoding="utf-8"))
+    gids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
+    assert len([g for g in gids if g]) == len(set(g for g in gids if g)), "grade_ids must be unique"
+    assert "setup" in gids
+    assert len(key.questions) >= 6, f"{key.chapter}: only {len(key.questions)} graded questions"
+    texts = {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in nb["cells"]
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+    for q in key.questions:
+        assert q.points > 0, q.qid
+        assert q.answer_id == f"{q.qid}_answer" and q.check_id == f"{q.qid}_check"
+        assert "### BEGIN SOLUTION" in q.answer_source, q.qid
+        assert "### BEGIN HIDDEN TESTS" in q.check_source, q.qid
+        assert q.wrong, f"{q.qid}: no '# WRONG:' line"
+        assert "ck.check_" in q.visible_source, f"{q.qid}: no visible check"
+        assert q.student_names, f"{q.qid}: the check does not look at any answer"
+        text = texts.get(f"{q.qid}_text", "")
+        assert re.search(r"\(\s*\d+\s*points?\s*\)", text), f"{q.qid}: heading must state the points"
+        assert re.search(r"[Ss]ection", text), f"{q.qid}: the question must name its section"
+        # the visible check never contains the literal solution line
+        sol = [ln.strip() for ln in q.answer_source.splitlines()
+               if "=" in ln and not ln.strip().startswith("#")]
+        for line in sol:
+            rhs = line.split("=", 1)[1].strip()
+            if len(rhs) > 6:
+                assert rhs not in q.visible_source, f"{q.qid}: visible check contains the answer {rhs!r}"
