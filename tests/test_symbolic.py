@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from core_cases import SYMBOLIC, polynomials
 from mvcalc_helpers import (difference_quotient, directional_derivative, gradient, hessian,
-                            jacobian, numerical_gradient)
+                            jacobian, numerical_gradient, numerical_hessian)
 
 x, y, z, t, r, theta, rho, phi = sp.symbols("x y z t r theta rho phi")
 
@@ -212,13 +212,16 @@ points3 = st.lists(st.floats(-2, 2), min_size=3, max_size=3)
 @given(polynomials(), points3)
 @example((x**3 * y - 2 * y**2 * z + 5, [x, y, z]), [0.5, -1.25, 2.0])
 @example((sp.Integer(7), [x]), [1.0, 0, 0])                # a constant: zero gradient
-def test_symbolic_gradient_agrees_with_numerical(poly, point):
+def test_symbolic_gradient_and_hessian_agree_with_numerical(poly, point):
     f, vars_ = poly
     p = np.array(point[:len(vars_)])
     exact = np.array([float(gi.subs(dict(zip(vars_, p)))) for gi in gradient(f, vars_)])
     fn = sp.lambdify([vars_], f, "numpy")
     num = numerical_gradient(lambda v: fn(v), p, method="complex")
     np.testing.assert_allclose(num, exact, rtol=1e-12, atol=1e-10)
+    H = np.array(hessian(f, vars_).subs(dict(zip(vars_, p))), dtype=float)
+    np.testing.assert_allclose(numerical_hessian(lambda v: fn(v), p, method="complex"), H,
+                               rtol=1e-8, atol=1e-7)
 
 
 @SYMBOLIC
