@@ -159,6 +159,11 @@ def vector_column_wise(v):
     return np.array([v[0] * v[-1], np.sum(np.cos(v), axis=0)])
 
 
+def vector_wrong_axis(v):
+    """Stacks along the last axis: on a batch it returns (m, 2), the transpose of (2, m)."""
+    return np.stack([v[0] * v[-1], np.sin(v[0])], axis=-1)
+
+
 @FAST
 @given(arrays(np.float64, st.integers(1, 5), elements=finite), st.sampled_from(METHODS))
 @example(np.array([1.0, -1.0]), "complex")          # points matrix symmetric: both axes agree
@@ -168,9 +173,10 @@ def test_auto_vectorisation_gives_the_loop_answers_and_falls_back(x, method):
         auto = numerical_gradient(f, x, method=method)
         loop = numerical_gradient(f, x, method=method, vectorized=False)
         np.testing.assert_allclose(auto, loop, rtol=1e-12, atol=1e-12)
-    J_auto = numerical_jacobian(vector_column_wise, x, method=method)
-    J_loop = numerical_jacobian(vector_column_wise, x, method=method, vectorized=False)
-    np.testing.assert_allclose(J_auto, J_loop, rtol=1e-12, atol=1e-12)
+    for F in (vector_column_wise, vector_wrong_axis):
+        J_auto = numerical_jacobian(F, x, method=method)
+        J_loop = numerical_jacobian(F, x, method=method, vectorized=False)
+        np.testing.assert_allclose(J_auto, J_loop, rtol=1e-12, atol=1e-12)
 
 
 def test_auto_vectorisation_really_batches():
