@@ -66,9 +66,17 @@ _EXPR_ATOL = 1e-12
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says what is wrong in the learner's words.
 
+    In Jupyter the learner sees only the message, not a traceback through this module
+    (IPython's ``_render_traceback_`` protocol); the cell still counts as failed.
+
     >>> issubclass(CheckFailed, AssertionError)
     True
+    >>> CheckFailed("✗ x is not right.")._render_traceback_()
+    ['CheckFailed: ✗ x is not right.']
     """
+
+    def _render_traceback_(self):
+        return [f"CheckFailed: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
 
 
 class PyFunc:

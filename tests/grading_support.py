@@ -5,15 +5,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from mvcalc_helpers.grading.generate import exercise_text
-from mvcalc_helpers.grading.key import load_key, solution_variants
+from mvcalc_helpers.grading.authoring import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KEY = REPO / "tests" / "fixtures" / "grading" / "solutions" / "00_fixture" / "00_fixture.ipynb"
-
-
-def _src(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _gid(cell):
@@ -21,34 +16,8 @@ def _gid(cell):
 
 
 def submission(key_path=FIXTURE_KEY, answers=None, default="right") -> dict:
-    """The exercise notebook with answer cells filled in.
-
-    ``answers`` maps a question id (``"q1"``) to ``"right"``, ``"blank"``, ``"wrong"`` /
-    ``"wrong:K"`` (the K-th ``# WRONG:`` line, 1-based) or literal code; others get ``default``.
-    """
-    key_path = Path(key_path)
-    key = load_key(key_path)
-    key_nb = json.loads(key_path.read_text(encoding="utf-8"))
-    key_answers = {_gid(c): _src(c) for c in key_nb["cells"] if _gid(c)}
-    nb = json.loads(exercise_text(key_path))
-    answers = answers or {}
-    by_answer = {q.answer_id: q for q in key.questions}
-    for cell in nb["cells"]:
-        q = by_answer.get(_gid(cell))
-        if q is None:
-            continue
-        how = answers.get(q.qid, default)
-        right, wrongs = solution_variants(key_answers[q.answer_id])
-        if how == "right":
-            cell["source"] = right
-        elif how == "blank":
-            pass
-        elif how.startswith("wrong"):
-            k = int(how.split(":")[1]) - 1 if ":" in how else 0
-            cell["source"] = wrongs[k]
-        else:
-            cell["source"] = how
-    return nb
+    """The exercise notebook with answer cells filled in (see authoring.make_submission)."""
+    return make_submission(key_path, answers, default)
 
 
 def cell_index(nb: dict, grade_id: str) -> int:

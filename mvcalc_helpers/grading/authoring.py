@@ -19,7 +19,7 @@ always right:
 """
 from __future__ import annotations
 
-__all__ = ["new_solutions_notebook", "setup_cell", "text_cell", "given_cell", "answer_cell",
+__all__ = ["new_solutions_notebook", "setup_cell", "text_cell", "given_cell", "answer_cell", "make_submission",
            "check_cell", "SETUP_SOURCE"]
 
 SETUP_SOURCE = """\
@@ -127,3 +127,54 @@ def check_cell(qid: str, points: int, visible: str, hidden: str):
     src = "\n".join([visible.strip("\n"), "### BEGIN HIDDEN TESTS", hidden.strip("\n"),
                      "### END HIDDEN TESTS"])
     return nbformat.v4.new_code_cell(src, metadata=_meta(f"{qid}_check", grade=True, points=points))
+
+
+def make_submission(key_path, answers=None, default: str = "right") -> dict:
+    """A student's notebook (JSON dict) made from a key: the generated exercise with its answer
+    cells filled in — for tests, benchmarks and demonstrations.
+
+    ``answers`` maps a question id (``"q1"``) to ``"right"``, ``"blank"``, ``"wrong"`` /
+    ``"wrong:K"`` (the K-th ``# WRONG:`` line, 1-based) or literal code; the others get ``default``.
+
+    >>> from mvcalc_helpers.grading.key import REPO
+    >>> key = REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb"
+    >>> nb = make_submission(key, {"q1": "wrong:2"})
+    >>> [c["source"].splitlines()[-1] for c in nb["cells"]
+    ...  if c["metadata"]["nbgrader"]["grade_id"] in ("q1_answer", "q2_answer")]
+    ['dz_dx = 6*x*y', 'd_u = sp.Rational(10, 5)']
+    """
+    import json
+    from pathlib import Path
+
+    from .generate import exercise_text
+    from .key import load_key, solution_variants
+
+    def src(cell):
+        return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+    def gid(cell):
+        return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+
+    key_path = Path(key_path)
+    key = load_key(key_path)
+    key_nb = json.loads(key_path.read_text(encoding="utf-8"))
+    key_answers = {gid(c): src(c) for c in key_nb["cells"] if gid(c)}
+    nb = json.loads(exercise_text(key_path))
+    answers = answers or {}
+    by_answer = {q.answer_id: q for q in key.questions}
+    for cell in nb["cells"]:
+        q = by_answer.get(gid(cell))
+        if q is None:
+            continue
+        how = answers.get(q.qid, default)
+        right, wrongs = solution_variants(key_answers[q.answer_id])
+        if how == "right":
+            cell["source"] = right
+        elif how == "blank":
+            pass
+        elif how.startswith("wrong"):
+            k = int(how.split(":")[1]) - 1 if ":" in how else 0
+            cell["source"] = wrongs[min(k, len(wrongs) - 1)]
+        else:
+            cell["source"] = how
+    return nb
