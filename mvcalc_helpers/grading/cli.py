@@ -299,8 +299,23 @@ def main(argv=None) -> int:
     parser.add_argument("--verify", metavar="CHAPTER", nargs="*",
                         help="check chapter keys: solution → full, exercise → 0, WRONG lines → 0")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-zygote", action="store_true",
+                        help="start every kernel with jupyter_client instead of the fork server")
     args = parser.parse_args(argv)
+    # the kernel fork server starts before any key or submission is read (it must never hold one)
+    from . import zygote
 
+    z = None if args.no_zygote else zygote.Zygote()
+    zygote.set_current(z)
+    try:
+        return _main(args, parser)
+    finally:
+        if z is not None:
+            z.close()
+            zygote.set_current(None)
+
+
+def _main(args, parser) -> int:
     from .generate import chapters as key_chapters
 
     keys = {p.parent.name: p for p in key_chapters(args.key)}

@@ -106,7 +106,9 @@ def install(config_json: str) -> str:
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
                 (isinstance(flags, int) and flags > 0 and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT
                                                                    | os.O_TRUNC | os.O_APPEND))
-            if _under(path, deny):
+            if _under(path, deny) or (path.startswith("/proc/") and (
+                    path.rsplit("/", 1)[-1] in ("mem", "maps", "smaps", "pagemap", "environ")
+                    or "/map_files" in path)):
                 raise deny_msg("opening", path)
             if writing and not _under(path, write_ok):
                 raise deny_msg("writing", path)

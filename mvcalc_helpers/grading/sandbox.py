@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import tempfile
 import time
@@ -79,30 +78,54 @@ class StudentKernel:
         self.death_reason = ""
 
     # ------------------------------------------------------------------ lifecycle
+    def _env(self) -> dict:
+        return {"TMPDIR": self.dir, "IPYTHONDIR": os.path.join(self.dir, ".ipython"),
+                "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+
     def start(self):
-        from jupyter_client.manager import KernelManager
+        from . import zygote
 
         self.dir = tempfile.mkdtemp(prefix="mvcalc-grade-")
-        env = dict(os.environ)
-        env.update({"TMPDIR": self.dir, "IPYTHONDIR": os.path.join(self.dir, ".ipython"),
-                    "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-                    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                    "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"})
-        env.pop("PYTHONSTARTUP", None)
-        self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel(cwd=self.dir, env=env,
-                             extra_arguments=["--HistoryManager.enabled=False",
-                                              "--IPKernelApp.log_level=50"])
-        self.kc = self.km.client()
+        config = json.dumps({"sandbox": self.dir, "deny": self.deny, "allow": _mpl_dirs()})
+        z = zygote.get()
+        if z is not None:
+            # fork a pre-imported kernel (see zygote.py); the hook is installed before it serves
+            from jupyter_client import BlockingKernelClient
+            from jupyter_client.connect import write_connection_file
+
+            cf = os.path.join(self.dir, ".kernel.json")
+            write_connection_file(cf, ip="127.0.0.1", key=os.urandom(16).hex().encode())
+            pid = z.spawn(cf, self.dir, self._env(), config)
+            self.km = zygote.ForkedKernelManager(pid)
+            self.kc = BlockingKernelClient(connection_file=cf)
+            self.kc.load_connection_file()
+        else:
+            from jupyter_client.manager import KernelManager
+
+            env = dict(os.environ)
+            env.update(self._env())
+            env.pop("PYTHONSTARTUP", None)
+            self.km = KernelManager(kernel_name=self.kernel_name)
+            self.km.start_kernel(cwd=self.dir, env=env,
+                                 extra_arguments=["--HistoryManager.enabled=False",
+                                                  "--IPKernelApp.log_level=50"])
+            self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=self.startup_timeout)
-        config = json.dumps({"sandbox": self.dir, "deny": self.deny, "allow": _mpl_dirs()})
-        res = self.run(
-            "import mvcalc_helpers.grading.kernel_side as _mvcalc_grading_ks\n"
-            f"_mvcalc_grading_ks.install({config!r})\n"
-            "del _mvcalc_grading_ks", timeout=max(self.timeout, 60))
-        if res.status != "ok":
-            raise RuntimeError(f"could not prepare the grading kernel: {res.ename}: {res.evalue}")
+        import zmq
+
+        self._poller = zmq.Poller()
+        self._poller.register(self.kc.shell_channel.socket, zmq.POLLIN)
+        self._poller.register(self.kc.iopub_channel.socket, zmq.POLLIN)
+        if z is None:
+            res = self.run(
+                "import mvcalc_helpers.grading.kernel_side as _mvcalc_grading_ks\n"
+                f"_mvcalc_grading_ks.install({config!r})\n"
+                "del _mvcalc_grading_ks", timeout=max(self.timeout, 60))
+            if res.status != "ok":
+                raise RuntimeError(f"could not prepare the grading kernel: {res.ename}: {res.evalue}")
         return self
 
     def close(self):
@@ -150,11 +173,13 @@ class StudentKernel:
         idle = False
         deadline = t0 + timeout
         interrupted_at = None
+        shell, iopub = self.kc.shell_channel, self.kc.iopub_channel
         while True:
-            # drain output (discard beyond the cap so a print-loop cannot exhaust memory)
-            try:
-                while True:
-                    msg = self.kc.get_iopub_msg(timeout=0.01)
+            events = dict(self._poller.poll(100))
+            if iopub.socket in events:
+                # drain output (discard beyond the cap so a print-loop cannot exhaust memory)
+                while iopub.msg_ready():
+                    msg = iopub.get_msg(timeout=0)
                     if msg.get("parent_header", {}).get("msg_id") != msg_id:
                         continue
                     mt, content = msg["msg_type"], msg["content"]
@@ -164,19 +189,15 @@ class StudentKernel:
                         text = content.get("text", "")[: _OUTPUT_CAP - kept]
                         out.append(text)
                         kept += len(text)
-            except queue.Empty:
-                pass
-            if reply is None:
-                try:
-                    msg = self.kc.get_shell_msg(timeout=0.02)
+            if shell.socket in events:
+                while reply is None and shell.msg_ready():
+                    msg = shell.get_msg(timeout=0)
                     if msg.get("parent_header", {}).get("msg_id") == msg_id:
                         reply = msg
-                except queue.Empty:
-                    pass
-            if reply is not None and (idle or time.monotonic() > deadline + 2):
-                break
             now = time.monotonic()
-            if not self._alive():
+            if reply is not None and (idle or now > deadline + 2):
+                break
+            if not events and not self._alive():
                 self._mark_dead("the kernel stopped while running this cell (os._exit, exit() or a crash)")
                 return CellResult("dead", "KernelDied", self.death_reason, "".join(out), now - t0)
             if now > deadline and interrupted_at is None:
