@@ -201,6 +201,8 @@ def _decode_sympy(d, ctx):
     if t == "M":
         return sp.Matrix(int(d["r"]), int(d["c"]), [_decode_sympy(v, ctx) for v in d["v"]])
     if t == "S":
+        if not isinstance(d.get("n"), str) or len(d["n"]) > 200:
+            raise SerializeError("bad symbol name")
         assumptions = {k: bool(v) for k, v in d.get("a", {}).items()
                        if isinstance(k, str) and k.isidentifier()}
         try:
