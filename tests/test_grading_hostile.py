@@ -35,9 +35,10 @@ def _replace_answer(nb, qid, code):
     return nb
 
 
-def _cases():
+def _cases(subs_dir: Path | None = None):
     """name -> (file content, {qid: expected points}, words the feedback must contain)."""
     cases = {}
+    other_path = str((subs_dir or Path("/nonexistent")) / "correct_00_fixture.ipynb")
     zero = {q: 0 for q in POINTS}
 
     # --- honest references
@@ -103,6 +104,10 @@ def _cases():
         f"try:\n    open({str(REPO / 'README.md')!r}, 'a').write('pwned')\nexcept PermissionError: pass\n"
         "d_u = -2"), {**POINTS, "q2": 0}, ["directional derivative is not right"])
 
+    cases["read_other_submission_and_repo"] = (_replace_answer(submission(), "q5",
+        f"import json, os\nsrc = open({other_path!r}).read()\n"
+        f"os.listdir({str(REPO)!r})\nq5 = 'c'"), {**POINTS, "q5": 0}, ["grading sandbox: opening"])
+
     # --- runaway code
     nb = submission()
     nb = _replace_answer(nb, "q2", "while True:\n    pass")
@@ -140,7 +145,7 @@ def _cases():
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     subs = root / "submissions"
-    cases = _cases()
+    cases = _cases(subs)
     files = {}
     for name, (content, _, _) in cases.items():
         files[name] = write(content, subs / f"{name}_00_fixture.ipynb")
