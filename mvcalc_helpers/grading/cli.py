@@ -151,7 +151,23 @@ def grade_all(tasks: list[dict], jobs: int, progress: bool = True) -> list[dict]
 # ------------------------------------------------------------------------------ outputs
 
 def write_gradebook(results: list[dict], path: Path) -> None:
-    """One row per question and one TOTAL row per (student, chapter), sorted."""
+    """One row per question and one TOTAL row per (student, chapter), sorted.
+
+    >>> import tempfile, pathlib
+    >>> r = {"student": "ann", "chapter": "01_x", "total": 2.0, "max_total": 3.0, "notes": [],
+    ...      "questions": [{"qid": "q1", "points": 2.0, "max_points": 2.0, "message": "✓ Correct"},
+    ...                    {"qid": "q2", "points": 0.0, "max_points": 1.0, "message": "✗ no"}]}
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "gradebook.csv"
+    >>> write_gradebook([r], out)
+    >>> print(out.read_text().strip())
+    student,chapter,question,points,max_points
+    ann,01_x,q1,2,2
+    ann,01_x,q2,0,1
+    ann,01_x,TOTAL,2,3
+    >>> md = write_feedback(r, out.parent)
+    >>> md.relative_to(out.parent).as_posix(), "Score: 2 / 3" in md.read_text()
+    ('feedback/ann/01_x.md', True)
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     for r in sorted(results, key=lambda r: (r["student"], r["chapter"])):

@@ -65,7 +65,13 @@ def build_exercise(nb):
 
 
 def exercise_text(solution_path: Path | str) -> str:
-    """The exact text ``exercises/NN_topic/NN_topic.ipynb`` must have for this solutions notebook."""
+    """The exact text ``exercises/NN_topic/NN_topic.ipynb`` must have for this solutions notebook.
+
+    >>> import json
+    >>> text = exercise_text(REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb")
+    >>> json.loads(text)["metadata"]["mvcalc"], "BEGIN SOLUTION" in text
+    ({'chapter': '00_fixture'}, False)
+    """
     import nbformat
 
     path = Path(solution_path)

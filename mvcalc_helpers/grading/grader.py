@@ -367,7 +367,14 @@ def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, che
 def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0,
                      check_timeout: float = 60.0, deny=(), expected_chapter: str | None = None
                      ) -> SubmissionResult:
-    """Grade the notebook at ``path`` against ``key``; never writes to ``path``."""
+    """Grade the notebook at ``path`` against ``key``; never writes to ``path``.
+
+    >>> from mvcalc_helpers.grading.key import load_key, REPO
+    >>> key = load_key(REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb")
+    >>> r = grade_submission(key, key.path)            # the key itself: full marks
+    >>> r.total, r.max_total, r.questions[0].message
+    (10.0, 10.0, '✓ Correct — ∂z/∂x is right.')
+    """
     t0 = time.monotonic()
     path = Path(path)
     result = SubmissionResult(student=student, chapter=key.chapter, path=str(path))
