@@ -138,7 +138,10 @@ def grade_all(tasks: list[dict], jobs: int, progress: bool = True) -> list[dict]
             results[i] = _grade_task(t)
             bar and bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("fork")) as ex:
+        from .zygote import _die_with_parent
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("fork"),
+                                 initializer=_die_with_parent) as ex:
             futures = {ex.submit(_grade_task, t): i for i, t in enumerate(tasks)}
             for f in as_completed(futures):
                 results[futures[f]] = f.result()

@@ -24,9 +24,20 @@ _PRELOAD = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "matplotlib_inl
 _CURRENT: list = []
 
 
+def _die_with_parent() -> None:
+    """Linux: get SIGKILL when the parent process dies (no orphaned kernels after Ctrl-C)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - not Linux: the kernels are still killed on normal exit
+        pass
+
+
 def _child(req: dict) -> None:  # pragma: no cover - runs in the forked kernel process
     try:
         os.setsid()
+        _die_with_parent()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.chdir(req["cwd"])
@@ -48,6 +59,7 @@ def _child(req: dict) -> None:  # pragma: no cover - runs in the forked kernel p
 
 
 def _serve(conn) -> None:  # pragma: no cover - the zygote's loop
+    _die_with_parent()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped automatically
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
