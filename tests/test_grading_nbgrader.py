@@ -55,6 +55,12 @@ def compared(tmp_path_factory):
         for student, how in subs.items():
             nb = submission(k, answers=how.get("answers"), default=how.get("default", "right"))
             write(nb, course / "submitted" / student / name / f"{name}.ipynb")
+    # a monkeypatching submission (all answers wrong): nbgrader gives false credit, we do not
+    nb = submission(FIXTURE_KEY, default="wrong:1")
+    first = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1_answer")
+    first["source"] = PATCH + "\n" + first["source"]
+    write(nb, course / "submitted" / "patcher" / "00_fixture" / "00_fixture.ipynb")
+    plan[FIXTURE_KEY]["patcher"] = {}
     nbgrader_scores = {}
     for k in keys:
         name = k.parent.name
@@ -79,10 +85,16 @@ def compared(tmp_path_factory):
     return course, keys, nbgrader_scores, ours
 
 
+PATCH = ("for _n in ('check_expression', 'check_number', 'check_array', 'check_function', 'check_choice'):\n"
+         "    setattr(ck, _n, lambda *a, **k: None)")
+
+
 def test_same_scores_as_nbgrader_autograde(compared):
     _, _, theirs, ours = compared
     assert set(theirs) == set(ours)
     for sub, scores in theirs.items():
+        if sub[0] == "patcher":
+            continue
         graded = {k: v for k, v in scores.items() if k.endswith("_check")}
         assert graded == ours[sub], sub
 
@@ -101,3 +113,10 @@ def test_nbgrader_generate_assignment_matches_ours(compared):
         mine = json.loads(exercise_text(k))
         del mine["metadata"]["mvcalc"]
         assert theirs["cells"] == mine["cells"], name
+
+
+def test_monkeypatching_fools_nbgrader_but_not_mvcalc_grade(compared):
+    _, _, theirs, ours = compared
+    sub = ("patcher", "00_fixture")
+    assert sum(v for k, v in theirs[sub].items() if k.endswith("_check")) == 10   # false credit
+    assert sum(ours[sub].values()) == 0
