@@ -1,0 +1,332 @@
+"""The course in a real JupyterLab, driven by headless Chromium the way a learner uses it.
+
+nbval has no front end: it cannot see sliders rendered as text, a widget that never updates,
+or a notebook that only fails in the browser. These tests start JupyterLab on a copy of the
+course (``browser_support.LabServer``), and for every chapter: open it, Run All, check that no
+cell shows an error, move the first slider of the first explorer with the keyboard and check
+that the readout and the image change (screenshots in ``artifacts/browser/<chapter>/``).
+They also answer one exercise wrong then right in the browser, and start ``make lab``.
+
+Marked ``browser``: ``make test-fast`` leaves them out. In CI (``CI=true``) a missing Chromium
+or Playwright fails them; elsewhere they are skipped with the reason.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import browser_support as bs
+from course import CHAPTERS, REPO
+
+pytestmark = pytest.mark.browser
+
+NB_DIR = REPO / "notebooks"
+EXERCISE_STEM = "01_partial_derivatives"  # the exercise answered wrong, then right, in the browser
+_TIMINGS: list = []
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures: one server and one browser for the module, one fresh page (context) per notebook
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser_ready():
+    reason = bs.browser_unavailable_reason()
+    if reason:
+        if bs.in_ci():
+            pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, browser_ready):
+    server = bs.LabServer(tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        server.start()
+        server.fixtures = bs.write_fixture_notebooks(server.root)
+        yield server
+    finally:
+        server.stop()
+        _write_timings()
+
+
+@pytest.fixture(scope="module")
+def browser(browser_ready):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=bs.PAGE_LOAD_S * 1000)  # expect() ignores the page default
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=bs.CHROMIUM, headless=True, args=bs.CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(bs.PAGE_LOAD_S * 1000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def _write_timings():
+    if _TIMINGS:
+        bs.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (bs.ARTIFACTS / "timings.json").write_text(json.dumps(_TIMINGS, indent=1) + "\n")
+
+
+def _check(page, lab, relpath, **kw):
+    try:
+        report = bs.check_notebook(page, lab, relpath, **kw)
+    finally:
+        lab.shutdown_kernels(relpath)
+    _TIMINGS.append({"notebook": relpath, "seconds": round(report.seconds, 1),
+                     "problems": len(report.problems)})
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# the checker itself: passes a working explorer, fails broken ones
+# --------------------------------------------------------------------------------------------
+def test_checker_passes_a_working_explorer(page, lab):
+    report = _check(page, lab, lab.fixtures["good_explorer"], name="fixture-good_explorer")
+    assert not report.problems, str(report)
+    assert report.readout_before != report.readout_after and report.image_changed
+    assert report.slider["after"] != report.slider["before"]
+
+
+BROKEN = [
+    # fixture name, a problem the checker must report
+    ("broken_update", r"readout did not change"),          # update() raises on every move
+    ("frozen_image", r"plot image did not change"),        # readout moves, the figure never does
+    ("error_cell", r"ZeroDivisionError"),                  # one cell raises during Run All
+    ("widget_as_text", r"no explorer|widget-as-text"),     # the explorer printed, not displayed
+]
+
+
+@pytest.mark.parametrize("name, expected", BROKEN, ids=[b[0] for b in BROKEN])
+def test_checker_fails_on_a_broken_notebook(page, lab, name, expected):
+    # the working fixture shows that an update arrives quickly; 20 s is plenty to see it missing
+    report = _check(page, lab, lab.fixtures[name], name=f"fixture-{name}", update_timeout_s=20)
+    assert report.problems, f"the checker passed the deliberately broken notebook {name}"
+    assert any(re.search(expected, p) for p in report.problems), str(report)
+
+
+# --------------------------------------------------------------------------------------------
+# every chapter of the course
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("stem", [c[0] for c in CHAPTERS])
+def test_chapter_runs_and_its_slider_updates(page, lab, stem):
+    assert (NB_DIR / f"{stem}.ipynb").exists(), f"notebooks/{stem}.ipynb does not exist"
+    report = _check(page, lab, f"notebooks/{stem}.ipynb", name=stem)
+    assert not report.problems, str(report)
+    assert report.code_cells > 0
+
+
+def test_contents_notebook_runs(page, lab):
+    assert (NB_DIR / "00_contents.ipynb").exists(), "notebooks/00_contents.ipynb does not exist"
+    report = _check(page, lab, "notebooks/00_contents.ipynb", name="00_contents", slider=False)
+    assert not report.problems, str(report)
+
+
+# --------------------------------------------------------------------------------------------
+# one exercise: a wrong answer gets feedback, the right one passes
+# --------------------------------------------------------------------------------------------
+def _answers(stem):
+    """(wrong, right) code for question 1, from the solutions notebook's answer cell."""
+    import nbformat
+
+    key = nbformat.read(REPO / "solutions" / stem / f"{stem}.ipynb", as_version=4)
+    cell = next(c for c in key.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_answer")
+    body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+    wrong = [ln.split("# WRONG:", 1)[1].strip() for ln in body.splitlines() if "# WRONG:" in ln]
+    right = "\n".join(ln for ln in body.splitlines() if "# WRONG:" not in ln).strip("\n")
+    assert wrong, f"solutions/{stem}: q1_answer has no '# WRONG:' line to type as a wrong answer"
+    return wrong[0], right
+
+
+def test_exercise_wrong_then_right_answer(page, lab):
+    import nbformat
+
+    stem = EXERCISE_STEM
+    rel = f"exercises/{stem}/{stem}.ipynb"
+    assert (lab.root / rel).exists(), f"{rel} does not exist"
+    nb = nbformat.read(lab.root / rel, as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    i_answer, i_check = ids.index("q1_answer"), ids.index("q1_check")
+    assert i_check == i_answer + 1
+    wrong, right = _answers(stem)
+    shots = bs.ARTIFACTS / f"exercise-{stem}"
+    shots.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    try:
+        bs.open_notebook(page, lab, rel, workspace="exercise")
+        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+        answer, check = cells.nth(i_answer), cells.nth(i_check)
+        assert "NotImplementedError" in answer.locator(".cm-content").text_content()
+
+        bs.replace_cell_source(page, answer, wrong)
+        bs.run_all(page)  # runs the setup, the wrong answer and its check (which stops Run All)
+        feedback = check.locator(".jp-OutputArea-output")
+        from playwright.sync_api import expect
+        expect(feedback.first).to_contain_text("✗")
+        text_wrong = feedback.first.text_content()
+        assert "is not right" in text_wrong, text_wrong
+        state = bs.cell_state(page)
+        errors_before = [e for e in state["errors"] if e["cell"] < _code_index(nb, i_check)]
+        assert not errors_before, f"cells before the check failed: {errors_before}"
+        feedback.first.scroll_into_view_if_needed()
+        expect(feedback.first).to_be_visible()
+        check.screenshot(path=str(shots / "wrong.png"))
+
+        bs.replace_cell_source(page, answer, right)
+        bs.run_cells(page, cells, i_answer, 2)  # Shift+Enter on the answer, then on its check
+        expect(check.locator(".jp-OutputArea-output").first).to_contain_text("✓ Correct")
+        text_right = check.locator(".jp-OutputArea-output").first.text_content()
+        assert "✗" not in text_right and "Error" not in text_right, text_right
+        check.locator(".jp-OutputArea-output").first.scroll_into_view_if_needed()
+        expect(check.locator(".jp-OutputArea-output").first).to_be_visible()
+        check.screenshot(path=str(shots / "right.png"))
+    except Exception:
+        page.screenshot(path=str(shots / "page-on-failure.png"))
+        raise
+    finally:
+        lab.shutdown_kernels(rel)
+        _TIMINGS.append({"notebook": rel, "seconds": round(time.monotonic() - t0, 1)})
+
+
+def _code_index(nb, i):
+    """1-based position of cell ``i`` among the code cells (how cell_state numbers cells)."""
+    return sum(c.cell_type == "code" for c in nb.cells[: i + 1])
+
+
+# --------------------------------------------------------------------------------------------
+# make lab
+# --------------------------------------------------------------------------------------------
+async def _execute(base: str, token: str, kernel_id: str, code: str, timeout: float) -> dict:
+    """Run ``code`` in a server-side kernel over its websocket; returns stdout and errors."""
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
+                                 f"?token={token}")
+    msg_id = uuid.uuid4().hex
+    ws.write_message(json.dumps({
+        "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex,
+                   "msg_type": "execute_request", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True}}))
+    out = {"stdout": "", "error": None, "status": None}
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=max(deadline - time.monotonic(), 0.1))
+            if raw is None:
+                break
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["header"]["msg_type"], msg["content"]
+            if kind == "stream" and content.get("name") == "stdout":
+                out["stdout"] += content["text"]
+            elif kind == "error":
+                out["error"] = f"{content['ename']}: {content['evalue']}"
+            elif kind == "execute_reply":
+                out["status"] = content["status"]
+            elif kind == "status" and content["execution_state"] == "idle" and out["status"]:
+                break
+    finally:
+        ws.close()
+    return out
+
+
+def test_make_lab_serves_the_course_and_its_kernel_imports_the_package(tmp_path, page):
+    port = bs.free_port()
+    env = bs.jupyter_env(tmp_path)
+    log = tmp_path / "make-lab.log"
+    contents = NB_DIR / "00_contents.ipynb"
+    contents_before = contents.read_bytes() if contents.exists() else None
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}"], cwd=REPO, env=env,
+                                stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)  # own process group: killed as a whole below
+    try:
+        # make may first (re)install the course if pyproject.toml changed: generous timeout
+        deadline = time.monotonic() + 600
+        url = None
+        while url is None and time.monotonic() < deadline:
+            m = re.search(rf"(http://127\.0\.0\.1:{port}/\S*\?token=([0-9a-f]+))", log.read_text(errors="replace"))
+            if m:
+                url, token = m.group(1), m.group(2)
+                break
+            assert proc.poll() is None, f"make lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+            time.sleep(0.5)
+        assert url, f"make lab printed no URL with a token within 600 s:\n{log.read_text()[-3000:]}"
+        base = f"http://127.0.0.1:{port}"
+        bs.wait_for_status(base, token, proc, bs.SERVER_START_S, log)
+        status = bs.api(base, token, "/api/status")
+        assert "started" in status, status
+        assert bs.http_get(f"{base}/api/status")[0] in (401, 403), "the server answers without its token"
+
+        # a kernel started through the server imports the course package
+        kernel = bs.api(base, token, "/api/kernels", method="POST", body={"name": "python3"})
+        code = ("import mvcalc_helpers as mh, sys\n"
+                "print(mh.__file__)\nprint(sys.executable)\nprint(mh.gradient.__module__)")
+        # Playwright's sync API keeps an event loop running in this thread: use another one
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(asyncio.run, _execute(base, token, kernel["id"], code, timeout=180)).result()
+        assert result["error"] is None and result["status"] == "ok", result
+        assert str(REPO / "mvcalc_helpers") in result["stdout"], result
+        assert "mvcalc_helpers.symbolic" in result["stdout"], result
+        bs.api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+
+        # and the URL a learner copies opens JupyterLab in the browser, on the contents page
+        page.goto(url, wait_until="domcontentloaded")
+        page.locator("#jp-main-dock-panel").wait_for()
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+        from playwright.sync_api import expect
+        expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+               ).to_have_text(re.compile(r"^00_contents\.ipynb"))
+        page.close()
+        for s in bs.api(base, token, "/api/sessions"):
+            bs.api(base, token, f"/api/sessions/{s['id']}", method="DELETE")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # make and the server it started
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        _wait_group_gone(proc.pid)
+    if contents_before is not None:
+        assert contents.read_bytes() == contents_before, "opening the lab changed notebooks/00_contents.ipynb"
+
+
+def _wait_group_gone(pgid: int, timeout: float = 30) -> None:
+    """Wait until no process of the group is left (the server shuts its kernels down first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
