@@ -202,12 +202,14 @@ def write_feedback(r: dict, out_dir: Path) -> Path:
     md += ["| question | points | result |", "|---|---|---|"]
     for q in r["questions"]:
         msg = q["message"].replace("|", "\\|").replace("\n", " ")
-        md.append(f"| {q['qid']} | {_fmt(q['points'])} / {_fmt(q['max_points'])} | {msg} |")
+        label = f"{q['qid']}: {q['title']}" if q.get("title") else q["qid"]
+        md.append(f"| {label.replace('|', '/')} | {_fmt(q['points'])} / {_fmt(q['max_points'])} | {msg} |")
     md_path = d / f"{_safe(r['chapter'])}.md"
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
     rows = "".join(
         f"<tr class='{'ok' if q['points'] == q['max_points'] and q['max_points'] > 0 else 'bad'}'>"
-        f"<td>{html.escape(q['qid'])}</td><td>{_fmt(q['points'])} / {_fmt(q['max_points'])}</td>"
+        f"<td>{html.escape(q['qid'])}<br><small>{html.escape(q.get('title', ''))}</small></td>"
+        f"<td>{_fmt(q['points'])} / {_fmt(q['max_points'])}</td>"
         f"<td>{html.escape(q['message'])}</td></tr>" for q in r["questions"])
     notes = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in r["notes"])
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"

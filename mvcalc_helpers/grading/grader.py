@@ -49,6 +49,7 @@ class QuestionResult:
     max_points: float
     status: str          # "passed", "failed", "not graded"
     message: str
+    title: str = ""
 
 
 @dataclass
@@ -332,7 +333,12 @@ def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, che
     try:
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err), _time_limit(check_timeout):
+            # as in a kernel: warnings Python hides by default stay hidden; others count as
+            # stderr output, which nbgrader scores 0
             warnings.simplefilter("always")
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                             ResourceWarning):
+                warnings.simplefilter("ignore", category)
             exec(compile(q.check_source, f"<check {q.check_id}>", "exec"), ns)  # noqa: S102 - key code
     except AssertionError as exc:
         error_msg = str(exc) or "✗ a check failed."
@@ -354,8 +360,8 @@ def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, che
     stderr = bool(err.getvalue().strip()) or bool(caught if error_msg is None else [])
     points = _score(q, error_msg is not None, stderr)
     if error_msg is None:
-        lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
-        message = lines[-1] if lines else "✓ Correct."
+        lines = [ln.strip() for ln in out.getvalue().splitlines() if ln.strip()]
+        message = " ".join(dict.fromkeys(lines)) if lines else "✓ Correct."
         if points == 0 and stderr:
             message = "✗ the check printed a warning (nbgrader scores that as 0): " + err.getvalue()[:300]
         return points, "passed" if points == q.points else "failed", message
@@ -381,6 +387,7 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
 
     def all_zero(message, status="not graded"):
         result.questions = [QuestionResult(q.qid, 0.0, q.points, status, message) for q in key.questions]
+        _add_titles(key, result)
         result.notes.append(message)
         result.seconds = time.monotonic() - t0
         return result
@@ -438,5 +445,21 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
             graded[q.qid] = QuestionResult(q.qid, 0.0, q.points, "not graded",
                                            f"✗ not graded: {why}; questions before it keep their points.")
     result.questions = [graded[q.qid] for q in key.questions]
+    _add_titles(key, result)
     result.seconds = time.monotonic() - t0
     return result
+
+
+def _title(text: str) -> str:
+    """'Question 1 — first partial derivatives' from the question's markdown heading."""
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            title = line.lstrip("# ").strip()
+            return re.sub(r"\s*\(\s*\d+\s*points?\s*\)\s*$", "", title)
+    return ""
+
+
+def _add_titles(key: Key, result: SubmissionResult) -> None:
+    titles = {q.qid: _title(q.text) for q in key.questions}
+    for r in result.questions:
+        r.title = titles.get(r.qid, "")
