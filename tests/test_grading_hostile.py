@@ -99,6 +99,7 @@ def _cases(subs_dir: Path | None = None):
         "dz_dx = 0"), {**POINTS, "q1": 0}, ["subprocess.Popen is not allowed"])
     cases["kill_grader_and_write_files"] = (_replace_answer(submission(), "q2",
         "import os, signal\n"
+        "os.write(1, b'FAKE: all students 100%\\n'); os.write(2, b'FAKE: all students 100%\\n')\n"
         "for target in (os.getppid(),):\n"
         "    try: os.kill(target, signal.SIGKILL)\n    except PermissionError: pass\n"
         f"try:\n    open({str(REPO / 'README.md')!r}, 'a').write('pwned')\nexcept PermissionError: pass\n"
@@ -158,6 +159,7 @@ def graded(tmp_path_factory):
                                "--jobs", "2", "--no-progress"],
                               capture_output=True, text=True, timeout=900, cwd=root)
         assert proc.returncode == 0, proc.stderr[-3000:]
+        assert "FAKE" not in proc.stdout + proc.stderr     # a kernel cannot write to the grader's terminal
         runs.append(out)
     return cases, files, hashes, runs
 

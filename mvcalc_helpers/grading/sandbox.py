@@ -108,7 +108,10 @@ class StudentKernel:
             env.update(self._env())
             env.pop("PYTHONSTARTUP", None)
             self.km = KernelManager(kernel_name=self.kernel_name)
-            self.km.start_kernel(cwd=self.dir, env=env,
+            import subprocess
+
+            self.km.start_kernel(cwd=self.dir, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  extra_arguments=["--HistoryManager.enabled=False",
                                                   "--IPKernelApp.log_level=50"])
             self.kc = self.km.client()

@@ -42,6 +42,11 @@ def _child(req: dict) -> None:  # pragma: no cover - runs in the forked kernel p
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.chdir(req["cwd"])
         os.environ.update(req["env"])
+        # the grader's terminal is not the student's: stdin/stdout/stderr go to /dev/null
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
         import matplotlib
 
         matplotlib.use("Agg")
