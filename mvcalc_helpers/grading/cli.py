@@ -66,6 +66,8 @@ def discover(root, chapters: list[str]) -> list[tuple[str, str, Path]]:
     nested = sorted(p for p in root.glob("*/*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     for p in nested:
         student, chapter = p.parent.parent.name, p.parent.name
+        if p.stem != chapter and (p.parent / f"{chapter}.ipynb").exists():
+            continue  # an extra notebook beside the chapter's own (scratch work): not graded
         found.append((student, chapter, p))
     for p in sorted(root.glob("*.ipynb")):
         stem = p.stem
