@@ -3,21 +3,25 @@
 Every chapter notebook imports it as ``import mvcalc_helpers as mh``. The public API is
 listed in ``__all__``; each name lives in a module named after its concept:
 
-============================  ==============================================================
-module                        concepts
-============================  ==============================================================
-``symbolic``                  gradient, Jacobian, Hessian, directional derivative (sympy)
-``taylor``                    multivariate Taylor polynomials and the (h∂x + k∂y)^m operator
-``extrema``                   critical points and the second-derivative test
-``quadratic_forms``           definiteness of symmetric matrices, quadratic forms, minors
-``numerical``                 finite-difference / complex-step derivatives, gradient checks
-``optimize``                  gradient descent and Newton's method
-``matrix_calculus``           checks of ∂f/∂X identities (denominator layout)
-``nn``                        the notes' two-layer ReLU network and softmax cross-entropy
-``plotting``                  shared figure helpers
-``explorers``                 the ipywidgets slider explorers of the chapters
-``checking``                  answer checks with learner-friendly feedback (exercises)
-============================  ==============================================================
+=============================  =============================================================
+module                         concepts
+=============================  =============================================================
+``symbolic``                   gradient, Jacobian, Hessian, directional derivative (sympy)
+``partial_limits``             partial derivatives from the limit definition (chapter 1)
+``chain_rule``                 chain-rule terms and total derivatives (chapter 2)
+``taylor``                     multivariate Taylor polynomials and the (h∂x + k∂y)^m operator
+``extrema``                    critical points and the second-derivative test
+``quadratic_forms``            definiteness of symmetric matrices, quadratic forms, minors
+``quadratic_classifiers``      Gaussian naive Bayes vs QDA decision boundaries (chapter 5)
+``numerical``                  finite-difference / complex-step derivatives, gradient checks
+``optimize``                   gradient descent and Newton's method
+``matrix_calculus``            ∂f/∂X identities, derived and checked three ways (chapter 6)
+``nn``, ``training``           the notes' two-layer ReLU network, its training (chapter 7)
+``plotting``                   shared figure helpers
+``explorers``                  the ipywidgets slider explorers, one module per chapter
+``checking``                   answer checks with learner-friendly feedback (exercises)
+``grading``                    exercise generation and the ``mvcalc-grade`` grader
+=============================  =============================================================
 
 Names are loaded lazily (PEP 562), so ``import mvcalc_helpers`` is cheap and a notebook
 pays only for what it uses.
@@ -36,16 +40,22 @@ __version__ = "0.1.0"
 
 # public name -> module (relative to this package) that defines it
 _EXPORTS: dict[str, str] = {
-    # symbolic derivatives
+    # symbolic derivatives (chapters 1–4)
     "gradient": "symbolic",
     "jacobian": "symbolic",
     "hessian": "symbolic",
     "directional_derivative": "symbolic",
     "difference_quotient": "symbolic",
-    # Taylor
+    "partial_from_limit": "partial_limits",
+    "mixed_partials_at": "partial_limits",
+    # chain rule (chapter 2)
+    "ChainTerm": "chain_rule",
+    "chain_rule_terms": "chain_rule",
+    "total_derivative": "chain_rule",
+    # Taylor (chapter 4)
     "taylor_polynomial": "taylor",
     "taylor_operator_term": "taylor",
-    # extrema and definiteness
+    # extrema, definiteness, quadratic forms (chapter 5)
     "critical_points": "extrema",
     "classify_critical_point": "extrema",
     "definiteness": "quadratic_forms",
@@ -61,10 +71,10 @@ _EXPORTS: dict[str, str] = {
     "numerical_hessian": "numerical",
     "gradient_check": "numerical",
     "relative_error": "numerical",
-    # optimisation
+    # optimisation (chapters 3–4)
     "gradient_descent": "optimize",
     "newton_method": "optimize",
-    # matrix calculus
+    # matrix calculus (chapter 6)
     "matrix_gradient_check": "matrix_calculus",
     "numerical_matrix_gradient": "matrix_calculus",
     "symbol_matrix": "matrix_calculus",
@@ -79,42 +89,37 @@ _EXPORTS: dict[str, str] = {
     "diabetes_data": "matrix_calculus",
     "squire_trapp_function": "matrix_calculus",
     "finite_difference_errors": "matrix_calculus",
-    "finite_difference_explorer": "explorers.matrix_calculus",
-    "plot_finite_difference_errors": "explorers.matrix_calculus",
-    "plot_least_squares_fit": "explorers.matrix_calculus",
-    # neural network
+    # neural network and training (chapter 7)
     "TwoLayerMLP": "nn",
     "softmax_cross_entropy": "nn",
     "relu": "nn",
     "relu_grad": "nn",
-    "plot_relu_subgradients": "explorers.backprop",
     "network_gradient_check": "training",
     "torch_gradients": "training",
-    "plot_backprop_graph": "explorers.backprop",
-    "backprop_explorer": "explorers.backprop",
-    "plot_training_history": "explorers.backprop",
     "load_digits_split": "training",
     "train_mlp": "training",
     "evaluate": "training",
-    # explorers (slider widgets)
+    # slider explorers and their figures (one module per chapter)
     "Explorer": "explorers._base",
-    "ChainTerm": "chain_rule",
-    "chain_rule_terms": "chain_rule",
-    "total_derivative": "chain_rule",
+    "partial_slice_explorer": "explorers.partials",
+    "plot_partial_slices": "explorers.partials",
     "chain_rule_path_explorer": "explorers.chain_rule",
     "plot_computation_graph": "explorers.chain_rule",
-    "taylor_explorer": "explorers.taylor",
-    "hessian_shape_explorer": "explorers.extrema",
-    "quadratic_shape": "explorers.extrema",
-    "plot_surface_gallery": "explorers.extrema",
     "directional_derivative_explorer": "explorers.gradient",
     "gradient_descent_explorer": "explorers.gradient",
     "plot_gradient_field": "explorers.gradient",
     "plot_descent_paths": "explorers.gradient",
-    "partial_slice_explorer": "explorers.partials",
-    "plot_partial_slices": "explorers.partials",
-    "partial_from_limit": "partial_limits",
-    "mixed_partials_at": "partial_limits",
+    "taylor_explorer": "explorers.taylor",
+    "hessian_shape_explorer": "explorers.extrema",
+    "quadratic_shape": "explorers.extrema",
+    "plot_surface_gallery": "explorers.extrema",
+    "finite_difference_explorer": "explorers.matrix_calculus",
+    "plot_finite_difference_errors": "explorers.matrix_calculus",
+    "plot_least_squares_fit": "explorers.matrix_calculus",
+    "plot_relu_subgradients": "explorers.backprop",
+    "backprop_explorer": "explorers.backprop",
+    "plot_backprop_graph": "explorers.backprop",
+    "plot_training_history": "explorers.backprop",
     # notebooks
     "setup_notebook": "notebook_tools",
     "check_setup": "notebook_tools",

@@ -35,3 +35,11 @@ def test_import_is_lazy():
             "print(sorted(m for m in ('numpy', 'sympy', 'matplotlib', 'ipywidgets', 'torch') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_no_public_name_is_also_a_submodule_name():
+    """Importing a submodule sets a package attribute of its name, which would then shadow a lazily
+    loaded function of the same name (this happened once with ``definiteness``)."""
+    import pkgutil
+    submodules = {m.name for m in pkgutil.iter_modules(mh.__path__)}
+    assert not submodules & set(mh.__all__)
