@@ -244,11 +244,52 @@ def bench_notebooks(paths=None) -> list[Row]:
     return rows
 
 
+# --- training the chapter-7 network -------------------------------------------------------------
+
+def bench_training(epochs: int = 10, hidden: int = 512, repeats: int = 3) -> list[Row]:
+    """Chapter 7's run: load the bundled digits, train 64→hidden→10 with SGD, test accuracy."""
+    import mvcalc_helpers as mh
+
+    results = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        X_train, X_test, y_train, y_test = mh.load_digits_split()
+        net = mh.TwoLayerMLP(X_train.shape[1], hidden, 10, seed=0)
+        history = mh.train_mlp(net, X_train, y_train, X_test, y_test, epochs=epochs, lr=0.1,
+                               batch_size=32, seed=0)
+        results.append((time.perf_counter() - t0, history["test_acc"][-1]))
+    secs = statistics.median(r[0] for r in results)
+    acc = results[0][1]
+    return [Row(f"train chapter-7 net 64→{hidden}→10 on bundled digits, {epochs} epochs (load + train)",
+                f"{_ms(secs)}, test acc {acc:.3f}", "-", None, "≥ 95% test accuracy in ≤ 5 s",
+                acc >= 0.95 and secs <= 5.0)]
+
+
+# --- grading vs nbgrader autograde ------------------------------------------------------------------
+
+def bench_grading(n: int = 20, chapter: str | None = None) -> list[Row]:
+    """``mvcalc-grade`` vs ``nbgrader autograde`` on the same n submissions, commands end to end."""
+    from mvcalc_helpers.grading.bench import compare_with_nbgrader
+    from mvcalc_helpers.grading.generate import chapters
+
+    keys = {p.parent.name: p for p in chapters(REPO / "solutions")}
+    key = keys[chapter] if chapter else next(iter(keys.values()))
+    r = compare_with_nbgrader(key, n=n)
+    import shutil
+    shutil.rmtree(r["workdir"], ignore_errors=True)
+    return [Row(f"grade {n} submissions of {r['chapter']} ({r['jobs']} jobs)", _ms(r["mvcalc_s"]),
+                f"nbgrader autograde {_ms(r['nbgrader_s'])}", r["speedup"],
+                "≥ 3× nbgrader's throughput, identical scores", r["speedup"] >= 3 and r["same_scores"],
+                "ratio = speed-up" + ("" if r["same_scores"] else "; SCORES DIFFER"))]
+
+
 BENCHMARKS = {
     "numerical_gradient": bench_numerical_gradient,
     "mlp": bench_mlp,
     "explorers": bench_explorers,
+    "training": bench_training,
     "notebooks": bench_notebooks,
+    "grading": bench_grading,
     "import": bench_import,
 }
 
@@ -257,5 +298,7 @@ SMOKE_ARGS = {
     "mlp": dict(batch=4, sizes=(6, 8, 3), repeats=3),
     "explorers": dict(values=2, rebuilds=1),
     "notebooks": dict(paths=[REPO / "notebooks" / "00_contents.ipynb"]),
+    "training": dict(epochs=1, hidden=16, repeats=1),
+    "grading": dict(n=1),
     "import": dict(repeats=1),
 }
