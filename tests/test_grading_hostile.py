@@ -97,6 +97,18 @@ def _cases(subs_dir: Path | None = None):
         f"try:\n    src = open({key_rel!r}).read()\nexcept Exception:\n    src = ''\n"
         f"out = subprocess.run(['cat', {str(FIXTURE_KEY)!r}], capture_output=True).stdout\n"
         "dz_dx = 0"), {**POINTS, "q1": 0}, ["subprocess.Popen is not allowed"])
+    cases["unaudited_spawn_and_file_read"] = (_replace_answer(submission(), "q1",
+        "import os, sys, importlib.util\nresult = []\n"
+        "try:\n    import _posixsubprocess\n"
+        "    _posixsubprocess.fork_exec([b'/bin/cat', " + repr(str(FIXTURE_KEY).encode()) + "], [b'/bin/cat'],"
+        " True, (), None, None, -1, -1, -1, -1, -1, -1, *os.pipe(), False, False, False, None, None, None,"
+        " -1, None, False)\nexcept Exception as e:\n    result.append(e)\n"
+        "try:\n    rl = importlib.util.module_from_spec(importlib.util.find_spec('readline'))\n"
+        f"    rl.read_history_file({str(FIXTURE_KEY)!r})\nexcept Exception as e:\n    result.append(e)\n"
+        "import sqlite3\ntry:\n    sqlite3.connect(" + repr(str(FIXTURE_KEY)) + ")\n"
+        "except Exception as e:\n    result.append(e)\n"
+        "assert len(result) == 3, result\ndz_dx = 0"),
+        {**POINTS, "q1": 0}, ["∂z/∂x is not right"])
     cases["kill_grader_and_write_files"] = (_replace_answer(submission(), "q2",
         "import os, signal\n"
         "os.write(1, b'FAKE: all students 100%\\n'); os.write(2, b'FAKE: all students 100%\\n')\n"

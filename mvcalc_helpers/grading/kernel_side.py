@@ -57,6 +57,30 @@ def _under(path: str, roots) -> bool:
     return any(path == r or path.startswith(r + os.sep) for r in roots)
 
 
+_BLOCKED_IMPORTS = frozenset({"_posixsubprocess", "readline", "_gdbm", "_dbm", "dbm.gnu", "dbm.ndbm",
+                              "_xxsubinterpreters", "_testcapi", "_testinternalcapi"})
+
+
+def _refuse(*args, **kwargs):
+    raise PermissionError("grading sandbox: not allowed while grading")
+
+
+def _disarm_unaudited() -> None:
+    """Replace the few C functions that start processes or read files *without* an audit event
+    (``_posixsubprocess.fork_exec``, ``readline``'s history files); the hook then refuses any
+    fresh import of those modules, so the originals cannot be reloaded."""
+    import _posixsubprocess
+    import ctypes  # noqa: F401 - cached now (torch imports it); its calls are refused by the hook
+
+    _posixsubprocess.fork_exec = _refuse
+    readline = sys.modules.get("readline")  # normally never loaded in a kernel: then unloadable
+    if readline is not None:
+        for name in ("read_history_file", "write_history_file", "append_history_file",
+                     "read_init_file"):
+            if hasattr(readline, name):
+                setattr(readline, name, _refuse)
+
+
 def install(config_json: str) -> str:
     """Prepare the kernel: import libraries, then add the (irremovable) audit hook.
 
@@ -76,6 +100,7 @@ def install(config_json: str) -> str:
     from mvcalc_helpers.grading import serialize  # noqa: F401
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    _disarm_unaudited()
     sandbox = os.path.realpath(config["sandbox"])
     pid = os.getpid()
     deny = tuple(os.path.realpath(p) for p in config.get("deny", []))
@@ -117,6 +142,15 @@ def install(config_json: str) -> str:
                 raise deny_msg("writing", path)
             if not _under(path, allow):
                 raise deny_msg("reading", path)
+            return
+        if event == "import":
+            if args and args[0] in _BLOCKED_IMPORTS:
+                raise PermissionError(f"grading sandbox: importing {args[0]} is not allowed while grading")
+            return
+        if event in ("sqlite3.connect", "dbm.open", "shelve.open"):
+            path = _real(args[0]) if args and args[0] is not None else None
+            if path is not None and (_under(path, deny) or not _under(path, allow)):
+                raise deny_msg("opening", path)
             return
         if event == "ctypes.dlopen":
             # libraries (torch) load their own shared objects by absolute path: allowed; loading
