@@ -55,13 +55,24 @@ def in_ci() -> bool:
 
 def browser_unavailable_reason() -> str | None:
     """Why the browser tests cannot run here, or None if Chromium and Playwright are present."""
-    if not os.access(CHROMIUM, os.X_OK):
+    if not os.access(CHROMIUM, os.X_OK) or os.path.isdir(CHROMIUM):
         return f"{CHROMIUM} not found (Debian package 'chromium'; .ci/run installs it)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the Python package 'playwright' is not installed (pip install -e '.[test]')"
     return None
+
+
+def require_browser() -> None:
+    """Skip the calling test if Chromium/Playwright are missing; in CI fail it instead."""
+    import pytest
+
+    reason = browser_unavailable_reason()
+    if reason:
+        if in_ci():
+            pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
 
 
 def free_port() -> int:
@@ -205,12 +216,18 @@ class NotebookReport:
     readout_after: str = ""
     image_changed: bool = False
     seconds: float = 0.0
+    update_seconds: float = float("nan")  # key press → new readout and image in the page
+    page_errors: list = field(default_factory=list)  # uncaught JavaScript exceptions (informational)
     screenshots: list = field(default_factory=list)
 
     def __str__(self):
         lines = [f"{self.relpath}: {len(self.problems)} problem(s), {self.code_cells} code cells, "
                  f"{self.seconds:.1f} s"]
         lines += [f"  - {p}" for p in self.problems]
+        if self.slider:
+            lines.append(f"  slider {self.slider}; readout {self.readout_before!r} → {self.readout_after!r}; "
+                         f"image changed: {self.image_changed}; update {self.update_seconds:.2f} s")
+        lines += [f"  page error (not counted): {e}" for e in self.page_errors]
         if self.screenshots:
             lines.append("  screenshots: " + ", ".join(str(s) for s in self.screenshots))
         return "\n".join(lines)
@@ -359,6 +376,7 @@ def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_
 
     value_before = handle.get_attribute("aria-valuenow")
     handle.focus()
+    t_key = time.monotonic()
     page.keyboard.press(key)
     try:
         page.wait_for_function("([h, v]) => h.getAttribute('aria-valuenow') !== v",
@@ -379,6 +397,7 @@ def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_
             timeout=update_timeout_s * 1000, polling=100)
     except Exception:
         pass  # report below exactly which one did not change
+    report.update_seconds = time.monotonic() - t_key
     report.readout_after = readout.text_content().strip()
     report.image_changed = _img_src(image) != before_src
     if report.readout_after == before_text:
@@ -397,6 +416,7 @@ def check_notebook(page, server: LabServer, relpath: str, *, name: str | None = 
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True, exist_ok=True)
     report = NotebookReport(relpath)
+    page.on("pageerror", lambda exc: report.page_errors.append(str(exc)[:300]))
     t0 = time.monotonic()
     try:
         open_notebook(page, server, relpath, workspace=re.sub(r"\W", "-", name))

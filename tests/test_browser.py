@@ -40,11 +40,15 @@ _TIMINGS: list = []
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser_ready():
-    reason = bs.browser_unavailable_reason()
-    if reason:
-        if bs.in_ci():
-            pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {reason}")
+    bs.require_browser()
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path, ci, outcome):
+    monkeypatch.setattr(bs, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="no-chromium not found"):
+        bs.require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +99,7 @@ def _check(page, lab, relpath, **kw):
     finally:
         lab.shutdown_kernels(relpath)
     _TIMINGS.append({"notebook": relpath, "seconds": round(report.seconds, 1),
+                     "slider_update_seconds": round(report.update_seconds, 2),
                      "problems": len(report.problems)})
     return report
 
@@ -120,10 +125,31 @@ BROKEN = [
 
 @pytest.mark.parametrize("name, expected", BROKEN, ids=[b[0] for b in BROKEN])
 def test_checker_fails_on_a_broken_notebook(page, lab, name, expected):
-    # the working fixture shows that an update arrives quickly; 20 s is plenty to see it missing
-    report = _check(page, lab, lab.fixtures[name], name=f"fixture-{name}", update_timeout_s=20)
+    # the working fixture shows that an update arrives in well under a second; waiting 10 s for
+    # one that never comes only costs time (a late update could only make this test pass wrongly
+    # by the checker failing, which is what it asserts anyway)
+    report = _check(page, lab, lab.fixtures[name], name=f"fixture-{name}", update_timeout_s=10)
     assert report.problems, f"the checker passed the deliberately broken notebook {name}"
     assert any(re.search(expected, p) for p in report.problems), str(report)
+
+
+# a real chapter, sabotaged in the server's copy: its explorers never redraw the image
+_FREEZE_IMAGES = """\
+import mvcalc_helpers.explorers._base as _sabotage
+_render = _sabotage.Explorer._render
+_sabotage.Explorer._render = lambda self: self.png or _render(self)  # first render only"""
+
+
+def test_checker_fails_on_a_sabotaged_chapter(page, lab):
+    import nbformat
+
+    stem = CHAPTERS[0][0]
+    nb = nbformat.read(NB_DIR / f"{stem}.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_FREEZE_IMAGES))
+    rel = f"{bs.FIXTURE_DIR}/sabotaged_{stem}.ipynb"
+    nbformat.write(nb, lab.root / rel)
+    report = _check(page, lab, rel, name=f"fixture-sabotaged-{stem}", update_timeout_s=10)
+    assert any("plot image did not change" in p for p in report.problems), str(report)
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,41 +243,70 @@ def _code_index(nb, i):
 # --------------------------------------------------------------------------------------------
 # make lab
 # --------------------------------------------------------------------------------------------
+def _message(msg_type: str, content: dict, session: str) -> tuple[str, str]:
+    msg_id = uuid.uuid4().hex
+    return msg_id, json.dumps({
+        "header": {"msg_id": msg_id, "username": "test", "session": session, "msg_type": msg_type,
+                   "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
+
+
 async def _execute(base: str, token: str, kernel_id: str, code: str, timeout: float) -> dict:
-    """Run ``code`` in a server-side kernel over its websocket; returns stdout and errors."""
+    """Run ``code`` in a server-side kernel over its websocket; returns stdout, error and status.
+
+    Like JupyterLab: first a kernel_info_request (repeated until the kernel answers), then the
+    execute_request; done when both its execute_reply (shell) and its idle status (iopub, which
+    may come first) have arrived.
+    """
     from tornado.websocket import websocket_connect
 
     ws = await websocket_connect(f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
                                  f"?token={token}")
-    msg_id = uuid.uuid4().hex
-    ws.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex,
-                   "msg_type": "execute_request", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True}}))
-    out = {"stdout": "", "error": None, "status": None}
+    session = uuid.uuid4().hex
     deadline = time.monotonic() + timeout
+
+    async def read(until: float):
+        raw = await asyncio.wait_for(ws.read_message(), timeout=max(until - time.monotonic(), 0.1))
+        if raw is None:
+            raise ConnectionError("the kernel websocket closed")
+        return json.loads(raw)
+
     try:
-        while time.monotonic() < deadline:
-            raw = await asyncio.wait_for(ws.read_message(), timeout=max(deadline - time.monotonic(), 0.1))
-            if raw is None:
-                break
-            msg = json.loads(raw)
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+        ready = False
+        while not ready and time.monotonic() < deadline:
+            info_id, msg = _message("kernel_info_request", {}, session)
+            await ws.write_message(msg)
+            retry = min(time.monotonic() + 10, deadline)
+            try:
+                while not ready:
+                    m = await read(retry)
+                    ready = (m["header"]["msg_type"] == "kernel_info_reply"
+                             and m.get("parent_header", {}).get("msg_id") == info_id)
+            except asyncio.TimeoutError:
                 continue
-            kind, content = msg["header"]["msg_type"], msg["content"]
+        assert ready, f"the kernel did not answer kernel_info within {timeout} s"
+
+        msg_id, msg = _message("execute_request", {
+            "code": code, "silent": False, "store_history": False, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True}, session)
+        await ws.write_message(msg)
+        out = {"stdout": "", "error": None, "status": None, "idle": False}
+        while out["status"] is None or not out["idle"]:
+            m = await read(deadline)
+            if m.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = m["header"]["msg_type"], m["content"]
             if kind == "stream" and content.get("name") == "stdout":
                 out["stdout"] += content["text"]
             elif kind == "error":
                 out["error"] = f"{content['ename']}: {content['evalue']}"
             elif kind == "execute_reply":
                 out["status"] = content["status"]
-            elif kind == "status" and content["execution_state"] == "idle" and out["status"]:
-                break
+            elif kind == "status" and content["execution_state"] == "idle":
+                out["idle"] = True
+        return out
     finally:
         ws.close()
-    return out
 
 
 def test_make_lab_serves_the_course_and_its_kernel_imports_the_package(tmp_path, page):
