@@ -18,7 +18,7 @@ def _grade(subs, out, *extra):
     proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs), "--key",
                            str(KEY_DIR), "--out", str(out), "--jobs", "2", *extra],
                           capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     return proc
 
 
@@ -38,7 +38,8 @@ def test_nbgrader_layout_and_flat_folder(tmp_path):
     rows = list(csv.DictReader((tmp_path / "out1" / "gradebook.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["student", "chapter", "question", "points", "max_points"]
     totals = {r["student"]: (r["points"], r["max_points"]) for r in rows if r["question"] == "TOTAL"}
-    assert totals == {"alice": ("10", "10"), "bob": ("6", "10")}
+    assert totals == {"alice": ("10", "10"), "bob": ("6", "10")}, \
+        (tmp_path / "out1" / "results.json").read_text(encoding="utf-8")[:5000]
     bob = {r["question"]: r["points"] for r in rows if r["student"] == "bob"}
     assert bob["q1"] == "0" and bob["q6"] == "0" and bob["q4"] == "3"
     md = (tmp_path / "out1" / "feedback" / "bob" / "00_fixture.md").read_text(encoding="utf-8")
@@ -49,5 +50,6 @@ def test_nbgrader_layout_and_flat_folder(tmp_path):
     _grade(flat, tmp_path / "out2", "--no-progress")
     rows = list(csv.DictReader((tmp_path / "out2" / "gradebook.csv").open(encoding="utf-8")))
     totals = {(r["student"], r["chapter"]): r["points"] for r in rows if r["question"] == "TOTAL"}
-    assert totals == {("carol", "00_fixture"): "0", ("dave", "00_fixture"): "9"}
+    assert totals == {("carol", "00_fixture"): "0", ("dave", "00_fixture"): "9"}, \
+        (tmp_path / "out2" / "results.json").read_text(encoding="utf-8")[:5000]
     assert all(sha256(p) == h for p, h in before.items())

@@ -410,10 +410,15 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
     graded = {}
     kernel = StudentKernel(timeout=timeout, deny=deny)
     try:
-        try:
-            kernel.start()
-        except Exception as exc:  # noqa: BLE001
-            return all_zero(f"✗ the grader could not start a Python kernel: {exc}")
+        for attempt in (1, 2):  # a busy machine can make one start fail; try once more
+            try:
+                kernel.start()
+                break
+            except Exception as exc:  # noqa: BLE001
+                kernel.close()
+                if attempt == 2:
+                    return all_zero(f"✗ the grader could not start a Python kernel: {exc}")
+                kernel = StudentKernel(timeout=timeout, deny=deny)
         answer_of = {q.answer_id: q for q in key.questions}
         for step in steps:
             if step[0] == "cell":

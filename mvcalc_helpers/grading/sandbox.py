@@ -96,7 +96,10 @@ class StudentKernel:
             from jupyter_client.connect import write_connection_file
 
             cf = os.path.join(self.dir, ".kernel.json")
-            write_connection_file(cf, ip="127.0.0.1", key=os.urandom(16).hex().encode())
+            # unix-domain sockets in the sandbox folder: no TCP ports to pick (no port races
+            # between parallel workers) and nothing reachable from outside the machine
+            write_connection_file(cf, transport="ipc", ip=os.path.join(self.dir, "k"),
+                                  key=os.urandom(16).hex().encode())
             pid = z.spawn(cf, self.dir, self._env(), config)
             self.km = zygote.ForkedKernelManager(pid)
             self.kc = BlockingKernelClient(connection_file=cf)
