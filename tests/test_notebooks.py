@@ -121,3 +121,13 @@ def test_every_link_between_notebooks_points_to_a_file():
                 if not (nb_path.parent / target).resolve().exists():
                     broken.append(f"{nb_path.name} → {target}")
     assert not broken, f"broken links: {broken}"
+
+
+def test_vendored_notes_checklist_matches_the_source():
+    from course import SHARED_NOTES_ITEMS, VENDORED_NOTES_ITEMS, notes_items
+    items = notes_items()
+    assert len(items) == 82 and {i["verdict"] for i in items} == {"correct", "wrong", "ambiguous-notation"}
+    if not SHARED_NOTES_ITEMS.exists():
+        pytest.skip("../shared/notes is not beside this clone; using the vendored copy")
+    assert VENDORED_NOTES_ITEMS.read_bytes() == SHARED_NOTES_ITEMS.read_bytes(), \
+        "tests/data/notes_items.json differs from ../shared/notes/notes_items.json: copy the source again"
