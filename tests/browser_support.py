@@ -211,6 +211,7 @@ class NotebookReport:
     relpath: str
     problems: list = field(default_factory=list)
     code_cells: int = 0
+    explorers: int = 0
     slider: dict = field(default_factory=dict)
     readout_before: str = ""
     readout_after: str = ""
@@ -222,6 +223,7 @@ class NotebookReport:
 
     def __str__(self):
         lines = [f"{self.relpath}: {len(self.problems)} problem(s), {self.code_cells} code cells, "
+                 f"{self.explorers} explorer(s), "
                  f"{self.seconds:.1f} s"]
         lines += [f"  - {p}" for p in self.problems]
         if self.slider:
@@ -342,6 +344,31 @@ def _shot(target, path: Path, report: NotebookReport) -> None:
         report.problems.append(f"screenshot {path.name} failed: {e}")
 
 
+_EXPLORERS_JS = r"""
+() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .mvcalc-explorer')].map(box => {
+  const img = box.querySelector('img.mvcalc-plot');
+  const readout = box.querySelector('.mvcalc-readout');
+  return {controls: box.querySelectorAll('.widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-radio').length,
+          image: !!img && img.complete && img.naturalWidth > 0,
+          readout: !!readout && readout.textContent.trim().length > 0};
+})
+"""
+
+
+def check_all_explorers(page, report: NotebookReport, timeout_s: float = WIDGET_UPDATE_S) -> None:
+    """Every explorer on the page shows a control, a loaded image and a non-empty readout."""
+    try:
+        page.wait_for_function(f"() => ({_EXPLORERS_JS.strip()})().every(e => e.controls && e.image && e.readout)",
+                               timeout=timeout_s * 1000, polling=250)
+    except Exception:
+        pass  # reported below
+    for i, e in enumerate(page.evaluate(_EXPLORERS_JS), 1):
+        missing = [k for k in ("controls", "image", "readout") if not e[k]]
+        if missing:
+            report.problems.append(f"explorer {i} on the page has no {' / '.join(missing)}")
+    report.explorers = len(page.evaluate(_EXPLORERS_JS))
+
+
 def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_s: float = WIDGET_UPDATE_S) -> None:
     """Move the first slider of the first explorer one keyboard step; check readout and image."""
     explorers = page.locator(".mvcalc-explorer")
@@ -429,6 +456,7 @@ def check_notebook(page, server: LabServer, relpath: str, *, name: str | None = 
         if not_run:
             report.problems.append(f"code cells not run by Run All: {not_run}")
         if slider:
+            check_all_explorers(page, report)
             move_first_slider(page, report, shots, update_timeout_s)
     except Exception as e:
         report.problems.append(f"{type(e).__name__}: " + " | ".join(str(e).splitlines()[:4]))
