@@ -193,3 +193,23 @@ def as_vector(x, name: str = "x") -> np.ndarray:
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
     return arr
+
+
+def as_interval(lim, name: str = "lim") -> tuple[float, float]:
+    """A plotting window ``(low, high)`` of finite numbers with low < high.
+
+    >>> from mvcalc_helpers._validation import as_interval
+    >>> as_interval([0, 2.5], "xlim")
+    (0.0, 2.5)
+    >>> as_interval((3, 1), "xlim")
+    Traceback (most recent call last):
+    ...
+    ValueError: xlim must satisfy low < high (finite numbers), got (3, 1)
+    """
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair of numbers (low, high), got {lim!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
+        raise ValueError(f"{name} must satisfy low < high (finite numbers), got {lim!r}")
+    return lo, hi

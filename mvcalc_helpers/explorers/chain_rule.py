@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .._validation import as_expr
+from .._validation import as_expr, as_interval
 from ..chain_rule import _check_inner, chain_rule_terms
 from ..plotting import lambdify, new_figure, plot_contours
 from ._base import Explorer
@@ -206,12 +206,7 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     u = sp.exp(t_) if u is None else u
     v = sp.cos(t_) if v is None else v
     C = _path_callables(f, u, v)
-    try:
-        lo, hi = (float(a) for a in tlim)
-    except (TypeError, ValueError):
-        raise TypeError(f"tlim must be a pair of numbers (low, high), got {tlim!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
-        raise ValueError(f"tlim must satisfy low < high, got {tlim!r}")
+    lo, hi = as_interval(tlim, "tlim")
     try:
         t0 = float(t0)
     except (TypeError, ValueError):

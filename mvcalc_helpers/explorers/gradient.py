@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from .._validation import as_interval
+
 __all__ = ["directional_derivative_explorer", "gradient_descent_explorer",
            "plot_gradient_field", "plot_descent_paths"]
 
@@ -45,13 +47,7 @@ def _two_variable_function(f, vars, default):
 def _window(lim, centre, name):
     if lim is None:
         return (centre - 2.0, centre + 2.0)
-    try:
-        lo, hi = (float(v) for v in lim)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {lim!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {lim!r}")
-    return lo, hi
+    return as_interval(lim, name)
 
 
 def _point(point, name="point"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .._validation import as_expr
+from .._validation import as_expr, as_interval
 from ..plotting import function_grid, lambdify, new_figure, plot_surface
 from ._base import Explorer
 
@@ -25,16 +25,6 @@ def _xy_function(f, name="f"):
     x = by_name.get("x", sp.Symbol("x"))
     y = by_name.get("y", sp.Symbol("y"))
     return f, x, y
-
-
-def _limits(lim, name):
-    try:
-        a, b = (float(v) for v in lim)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair of numbers (low, high), got {lim!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b)) or a >= b:
-        raise ValueError(f"{name} must satisfy low < high (finite numbers), got {lim!r}")
-    return a, b
 
 
 def _check_inside(value, lim, name, limname):
@@ -73,8 +63,8 @@ def plot_partial_slices(ax, f, point, *, xlim=None, ylim=None, n=41, half_width=
     """
     f, x, y = _xy_function(f)
     x0, y0 = (float(v) for v in point)
-    xlim = _limits(xlim or (x0 - 2, x0 + 2), "xlim")
-    ylim = _limits(ylim or (y0 - 2, y0 + 2), "ylim")
+    xlim = as_interval(xlim or (x0 - 2, x0 + 2), "xlim")
+    ylim = as_interval(ylim or (y0 - 2, y0 + 2), "ylim")
     _check_inside(x0, xlim, "x0", "xlim")
     _check_inside(y0, ylim, "y0", "ylim")
     F = lambdify(f, [x, y])
@@ -137,8 +127,8 @@ def partial_slice_explorer(f=None, x0: float = 1.0, y0: float = 2.0, *, xlim=Non
     f, x, y = _xy_function(f)
     x0 = _check_inside(x0, (-np.inf, np.inf), "x0", "the real line")
     y0 = _check_inside(y0, (-np.inf, np.inf), "y0", "the real line")
-    xlim = _limits(xlim if xlim is not None else (x0 - 2, x0 + 2), "xlim")
-    ylim = _limits(ylim if ylim is not None else (y0 - 2, y0 + 2), "ylim")
+    xlim = as_interval(xlim if xlim is not None else (x0 - 2, x0 + 2), "xlim")
+    ylim = as_interval(ylim if ylim is not None else (y0 - 2, y0 + 2), "ylim")
     _check_inside(x0, xlim, "x0", "xlim")
     _check_inside(y0, ylim, "y0", "ylim")
     if not isinstance(n, (int, np.integer)) or n < 5:
