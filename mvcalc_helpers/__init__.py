@@ -6,6 +6,7 @@ listed in ``__all__``; each name lives in a module named after its concept:
 =============================  =============================================================
 module                         concepts
 =============================  =============================================================
+``neuron``                     the running example: one sigmoid neuron, its loss and derivatives
 ``symbolic``                   gradient, Jacobian, Hessian, directional derivative (sympy)
 ``partial_limits``             partial derivatives from the limit definition (chapter 1)
 ``chain_rule``                 chain-rule terms and total derivatives (chapter 2)
@@ -65,6 +66,15 @@ _EXPORTS: dict[str, str] = {
     "compare_quadratic_classifiers": "quadratic_classifiers",
     "log_odds_quadratic": "quadratic_classifiers",
     "plot_decision_boundary": "quadratic_classifiers",
+    # the running example: one sigmoid neuron on the digits 0 and 1 (every chapter)
+    "NeuronData": "neuron",
+    "load_neuron_data": "neuron",
+    "sigmoid": "neuron",
+    "neuron_loss": "neuron",
+    "neuron_gradient": "neuron",
+    "neuron_hessian": "neuron",
+    "neuron_fit": "neuron",
+    "neuron_loss_expr": "neuron",
     # numerical derivatives
     "numerical_gradient": "numerical",
     "numerical_jacobian": "numerical",
