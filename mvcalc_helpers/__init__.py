@@ -18,6 +18,7 @@ module                         concepts
 ``optimize``                   gradient descent and Newton's method
 ``matrix_calculus``            ∂f/∂X identities, derived and checked three ways (chapter 6)
 ``nn``, ``training``           the notes' two-layer ReLU network, its training (chapter 7)
+``autodiff``                   a small reverse-mode autodiff engine (Tensor) and forward mode (chapter 8)
 ``plotting``                   shared figure helpers
 ``explorers``                  the ipywidgets slider explorers, one module per chapter
 ``checking``                   answer checks with learner-friendly feedback (exercises)
