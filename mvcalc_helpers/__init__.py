@@ -131,6 +131,9 @@ _EXPORTS: dict[str, str] = {
     "backprop_explorer": "explorers.backprop",
     "plot_backprop_graph": "explorers.backprop",
     "plot_training_history": "explorers.backprop",
+    "reverse_sweep_explorer": "explorers.autodiff",
+    "plot_autodiff_graph": "explorers.autodiff",
+    "plot_jacobian_costs": "explorers.autodiff",
     # notebooks
     "setup_notebook": "notebook_tools",
     "check_setup": "notebook_tools",

@@ -287,7 +287,7 @@ class Tensor:
         grad : array_like, optional
             The seed ∂L/∂self. Needed unless this tensor has a single entry (a loss).
         """
-        for _node, _grads in _reverse_sweep(self, grad):
+        for _ in _reverse_sweep(self, grad):
             pass
 
     # so that numpy functions such as np.allclose see the value
@@ -321,10 +321,13 @@ def topological_order(root: Tensor) -> list:
     return order
 
 
-def _reverse_sweep(root: Tensor, grad=None):
-    """The reverse sweep, one node at a time: yields ``(node, grads)`` after each node has
-    passed its gradient on (``grads`` maps ``id(tensor)`` to the gradient accumulated so far).
-    Used by :meth:`Tensor.backward` and by chapter 8's step-by-step explorer."""
+def _reverse_sweep(root: Tensor, grad=None, *, record: bool = False):
+    """The reverse sweep, one node at a time.
+
+    Yields ``(node, g, pending)`` after ``node`` has passed its complete gradient ``g`` on;
+    with ``record=True`` ``pending`` maps ``id(tensor)`` to the partial gradients of the nodes
+    still waiting (else ``None``). Used by :meth:`Tensor.backward` and by chapter 8's
+    step-by-step explorer."""
     if not isinstance(root, Tensor):
         raise TypeError("backward() needs a Tensor")
     if not root.requires_grad:
@@ -340,19 +343,19 @@ def _reverse_sweep(root: Tensor, grad=None):
     if grad.shape != root.shape:
         raise ValueError(f"backward(): the seed gradient has shape {grad.shape}, "
                          f"the tensor has shape {root.shape}")
-    grads = {id(root): grad}
+    grads = {id(root): grad}             # gradients received so far, by node
     for node in reversed(topological_order(root)):
-        g = grads.pop(id(node), None) if node._parents else grads.get(id(node))
-        if g is None:
+        g = grads.pop(id(node), None)    # all uses of node come later in the order: g is complete
+        if g is None:                    # (a constant, or a node that needs no gradient)
             continue
         if node._parents:
             for parent, pg in zip(node._parents, node._vjp(g)):
-                if parent.requires_grad:
+                if parent.requires_grad and pg is not None:
                     key = id(parent)
                     grads[key] = grads[key] + pg if key in grads else pg
-        else:                            # a leaf: accumulate into .grad, as PyTorch does
+        elif node.requires_grad:         # a leaf: accumulate into .grad, as PyTorch does
             node.grad = g.copy() if node.grad is None else node.grad + g
-        yield node, dict(grads)
+        yield node, g, (dict(grads) if record else None)
 
 
 def cross_entropy(logits: Tensor, labels) -> Tensor:
