@@ -132,6 +132,8 @@ _EXPORTS: dict[str, str] = {
     "plot_backprop_graph": "explorers.backprop",
     "plot_training_history": "explorers.backprop",
     "reverse_sweep_explorer": "explorers.autodiff",
+    "neuron_graph": "explorers.autodiff",
+    "jacobian_costs": "autodiff",
     "plot_autodiff_graph": "explorers.autodiff",
     "plot_jacobian_costs": "explorers.autodiff",
     # notebooks

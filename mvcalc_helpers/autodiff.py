@@ -34,7 +34,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Tensor", "cross_entropy", "Dual", "jvp", "jacobian", "topological_order"]
+__all__ = ["Tensor", "cross_entropy", "Dual", "jvp", "jacobian", "jacobian_costs", "topological_order"]
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -550,8 +550,12 @@ def jacobian(f, x, mode: str = "reverse") -> np.ndarray:
         raise ValueError(f"jacobian: x must be a 1-D array, got shape {x.shape}")
     n = x.size
     if mode == "forward":
-        cols = [jvp(f, x, np.eye(n)[j])[1] for j in range(n)]
-        return np.stack([np.atleast_1d(c) for c in cols], axis=1)
+        cols = []
+        for j in range(n):                  # one forward pass per input direction e_j
+            e = np.zeros(n)
+            e[j] = 1.0
+            cols.append(np.atleast_1d(jvp(f, x, e)[1]))
+        return np.stack(cols, axis=1)
     if mode != "reverse":
         raise ValueError("mode must be 'reverse' or 'forward'")
     t = Tensor(x, requires_grad=True)
@@ -568,3 +572,48 @@ def jacobian(f, x, mode: str = "reverse") -> np.ndarray:
         flat.backward(seed)
         rows.append(t.grad.copy())
     return np.stack(rows)
+
+
+def jacobian_costs(ns, *, shape: str = "many-to-one", repeats: int = 3, seed: int = 0) -> dict:
+    """Time a full Jacobian by forward and by reverse mode, for growing n (chapter 8).
+
+    ``shape="many-to-one"``: f(x) = Σ sin(x_i)·x_i, ℝⁿ → ℝ (a loss: reverse mode needs 1 sweep,
+    forward mode n passes). ``shape="one-to-many"``: g(t) = sin(c·t), ℝ → ℝⁿ (the other way round).
+
+    Returns a dict with ``ns`` and, per mode, the median seconds and the number of passes.
+
+    >>> from mvcalc_helpers.autodiff import jacobian_costs
+    >>> c = jacobian_costs([2, 8], repeats=1)
+    >>> c["forward_passes"], c["reverse_passes"]
+    ([2, 8], [1, 1])
+    >>> jacobian_costs([3], shape="one-to-many", repeats=1)["reverse_passes"]
+    [3]
+    """
+    import statistics
+    import time
+
+    if shape not in ("many-to-one", "one-to-many"):
+        raise ValueError("shape must be 'many-to-one' or 'one-to-many'")
+    rng = np.random.default_rng(seed)
+    out = {"ns": [], "forward_seconds": [], "reverse_seconds": [], "forward_passes": [], "reverse_passes": []}
+    for n in ns:
+        n = int(n)
+        if n < 1:
+            raise ValueError("every n must be a positive integer")
+        if shape == "many-to-one":
+            f, x = (lambda t: (t.sin() * t).sum()), rng.normal(size=n)
+            passes = {"forward": n, "reverse": 1}
+        else:
+            c = rng.normal(size=n)
+            f, x = (lambda t, c=c: (t * c).sin()), rng.normal(size=1)
+            passes = {"forward": 1, "reverse": n}
+        for mode in ("forward", "reverse"):
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                jacobian(f, x, mode=mode)
+                times.append(time.perf_counter() - t0)
+            out[f"{mode}_seconds"].append(statistics.median(times))
+            out[f"{mode}_passes"].append(passes[mode])
+        out["ns"].append(n)
+    return out

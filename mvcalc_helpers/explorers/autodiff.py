@@ -234,7 +234,9 @@ def reverse_sweep_explorer(root=None, labels=None):
     return Explorer(fig, {"k": slider}, update, title="Reverse sweep (反向传播), one node at a time")
 
 
-def plot_jacobian_costs(ns, forward_seconds, reverse_seconds, ax=None, *, title=None):
+def plot_jacobian_costs(ns, forward_seconds, reverse_seconds, ax=None, *, title=None,
+                        xlabel="n (number of inputs)",
+                        labels=("forward mode (n JVPs)", "reverse mode (1 VJP)")):
     """Log–log plot of the time for a full Jacobian by forward and by reverse mode against n.
 
     >>> from mvcalc_helpers.explorers.autodiff import plot_jacobian_costs
@@ -249,10 +251,10 @@ def plot_jacobian_costs(ns, forward_seconds, reverse_seconds, ax=None, *, title=
         raise ValueError("ns, forward_seconds and reverse_seconds must be 1-D arrays of one length")
     if ax is None:
         _, ax = new_figure(figsize=(6.4, 4.2))
-    ax.loglog(ns, fw, "o-", label="forward mode (n JVPs)")
-    ax.loglog(ns, rv, "s-", label="reverse mode (1 VJP)")
-    ax.set_xlabel("n (number of inputs)")
-    ax.set_ylabel("seconds for the full gradient")
+    ax.loglog(ns, fw, "o-", label=labels[0])
+    ax.loglog(ns, rv, "s-", label=labels[1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("seconds for the whole Jacobian")
     ax.set_title(title or "Gradient of f: ℝⁿ → ℝ")
     ax.legend()
     return ax
