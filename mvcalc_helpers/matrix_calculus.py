@@ -650,7 +650,7 @@ def differential_identities(seed: int = 0) -> list:
 
     Each is a :class:`MatrixIdentity` (``item`` is ``"diff"``, they are not in the notes):
     the trace trick ∂tr(AXB)/∂X = AᵀBᵀ; d(X⁻¹) = −X⁻¹ dX X⁻¹ seen through f = tr(CX⁻¹);
-    d|Z| = |Z| tr(Z⁻¹dZ); d log|Σ| = tr(Σ⁻¹dΣ) for a covariance matrix Σ; the QDA term
+    d log|Σ| = tr(Σ⁻¹dΣ) for a covariance matrix Σ; the QDA term
     (x − μ)ᵀΣ⁻¹(x − μ) as a function of Σ; a matrix chain rule through an element-wise
     function, ∂ Σ softplus(XW)/∂W = Xᵀσ(XW); and the running example's batch loss
     ∂J/∂w = Xᵀ(σ(Xw + b) − y)/N. Random inputs from ``numpy.random.default_rng(seed)``.
@@ -667,7 +667,6 @@ def differential_identities(seed: int = 0) -> list:
     n = lambda *shape: rng.normal(size=shape)   # noqa: E731
     A24, X43, B32 = n(2, 4), n(4, 3), n(3, 2)
     X33, C33 = n(3, 3) + 3 * np.eye(3), n(3, 3)
-    Z33 = n(3, 3) + 3 * np.eye(3)
     L = n(3, 3)
     Sigma = L @ L.T + 3 * np.eye(3)
     x3, mu3 = n(3), n(3)
@@ -681,8 +680,6 @@ def differential_identities(seed: int = 0) -> list:
           lambda X, A, B: A.T @ B.T, X43, {"A": A24, "B": B32}),
         I("diff", "∂tr(CX⁻¹)/∂X = −(X⁻¹CX⁻¹)ᵀ", lambda X, C: (C @ _inv(X)).trace(),
           lambda X, C: -(inv(X) @ C @ inv(X)).T, X33, {"C": C33}, torch_f=_torch_trace_C_inv),
-        I("diff", "∂|Z|/∂Z = |Z|Z⁻ᵀ", lambda Z: np.linalg.det(Z),
-          lambda Z: np.linalg.det(Z) * inv(Z).T, Z33, torch_f=_torch_det),
         I("diff", "∂log|Σ|/∂Σ = Σ⁻¹", lambda S: np.log(np.linalg.det(S)),
           lambda S: inv(S).T, Sigma, torch_f=_torch_logdet),
         I("diff", "∂(dᵀΣ⁻¹d)/∂Σ = −Σ⁻¹ddᵀΣ⁻¹", lambda S, d: d @ _inv(S) @ d,
