@@ -137,6 +137,7 @@ _EXPORTS: dict[str, str] = {
     "layout_explorer": "explorers.matrix_calculus",
     "plot_relu_subgradients": "explorers.backprop",
     "backprop_explorer": "explorers.backprop",
+    "weight_slice": "explorers.backprop",
     "plot_backprop_graph": "explorers.backprop",
     "plot_training_history": "explorers.backprop",
     # notebooks

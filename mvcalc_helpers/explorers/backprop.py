@@ -76,7 +76,7 @@ def weight_slice(net, X, y, param: str = "W2", index=(0, 0), ws=None, *, h: floa
     --------
     >>> import numpy as np
     >>> from mvcalc_helpers import TwoLayerMLP
-    >>> from mvcalc_helpers.explorers.backprop import weight_slice
+    >>> from mvcalc_helpers import weight_slice
     >>> net = TwoLayerMLP(3, 4, 2, seed=0)
     >>> X, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
     >>> J, g, fd = weight_slice(net, X, y, "W2", (1, 0), ws=[-0.5, 0.0, 0.5])
