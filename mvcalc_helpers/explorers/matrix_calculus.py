@@ -269,21 +269,19 @@ def plot_vjp_shapes(axes, m: int = 4, n: int = 3, k: int = 2, layout: str = "den
     axj.clear()
     top, gap = float(_MAX_DIM), 1.6
     c_x, c_g, c_w = "#9ecae1", "#fdae6b", "#a1d99b"
-    x = 0.0
-    if layout == "denominator":
-        x = _block(ax, x, top, n, m, c_x, "Xᵀ") + gap
-        ax.text(x - gap / 2, top - 0.5, "·", ha="center", va="center", fontsize=16)
-        x = _block(ax, x, top, m, k, c_g, "∂J/∂O") + gap
-        ax.text(x - gap / 2, top - 0.5, "=", ha="center", va="center", fontsize=14)
-        x = _block(ax, x, top, n, k, c_w, "∂J/∂W")
-        shape, formula = (n, k), "Xᵀ·(∂J/∂O) = ∂J/∂W"
+    if layout == "denominator":     # (name, rows, cols, colour) of the two factors and the product
+        blocks = [("Xᵀ", n, m, c_x), ("∂J/∂O", m, k, c_g), ("∂J/∂W", n, k, c_w)]
+        formula = "Xᵀ·(∂J/∂O) = ∂J/∂W"
     else:
-        x = _block(ax, x, top, k, m, c_g, "(∂J/∂O)ᵀ") + gap
-        ax.text(x - gap / 2, top - 0.5, "·", ha="center", va="center", fontsize=16)
-        x = _block(ax, x, top, m, n, c_x, "X") + gap
-        ax.text(x - gap / 2, top - 0.5, "=", ha="center", va="center", fontsize=14)
-        x = _block(ax, x, top, k, n, c_w, "∂J/∂W")
-        shape, formula = (k, n), "(∂J/∂O)ᵀ·X = ∂J/∂W"
+        blocks = [("(∂J/∂O)ᵀ", k, m, c_g), ("X", m, n, c_x), ("∂J/∂W", k, n, c_w)]
+        formula = "(∂J/∂O)ᵀ·X = ∂J/∂W"
+    shape = blocks[-1][1:3]
+    x = 0.0
+    for (name, rows, cols, color), op in zip(blocks, ("·", "=", None)):
+        x = _block(ax, x, top, rows, cols, color, name)
+        if op:
+            ax.text(x + gap / 2, top - 0.5, op, ha="center", va="center", fontsize=16 if op == "·" else 14)
+            x += gap
     x += 2 * gap
     ax.plot([x - gap, x - gap], [top + 0.2, top - _MAX_DIM - 0.2], color="0.6", lw=1)
     _block(ax, x, top, n, k, "#d9d9d9", "W")
