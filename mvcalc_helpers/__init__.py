@@ -128,6 +128,7 @@ _EXPORTS: dict[str, str] = {
     "plot_gradient_field": "explorers.gradient",
     "plot_descent_paths": "explorers.gradient",
     "taylor_explorer": "explorers.taylor",
+    "learning_rate_explorer": "explorers.curvature",
     "hessian_shape_explorer": "explorers.extrema",
     "quadratic_shape": "explorers.extrema",
     "plot_surface_gallery": "explorers.extrema",
