@@ -96,7 +96,7 @@ class StudentKernel:
 
     # ------------------------------------------------------------------ lifecycle
     def _env(self, workdir: str) -> dict:
-        return {"HOME": workdir, "TMPDIR": "/tmp" if self._sandboxed else workdir,
+        return {"HOME": workdir, "TMPDIR": workdir,
                 "IPYTHONDIR": os.path.join(workdir, ".ipython"),
                 "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
                 "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",

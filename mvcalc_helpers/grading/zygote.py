@@ -51,9 +51,13 @@ LIMITS = {"address_space_bytes": 4 * 2**30,   # RLIMIT_AS: 4 GiB of virtual memo
           "file_size_bytes": 64 * 2**20,       # RLIMIT_FSIZE: no file larger than 64 MiB
           "tmpfs_bytes": 64 * 2**20}           # size of each of /tmp, /dev/shm, the working folder
 WORKDIR = "/home/student"                      # the kernel's (empty, private) working folder
+#: when the grader runs as root, the sandbox runs as this unprivileged user ("nobody"): no file
+#: is readable by ownership, and RLIMIT_NPROC (which never applies to root) holds
+SANDBOX_UID = 65534
 
 _CURRENT: list = []
 _PROBE: list = []
+_AS_UID: list = []      # in the zygote: the user each kernel runs as (when started by root)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -78,8 +82,13 @@ def _package_dir() -> str:
     return os.path.dirname(os.path.realpath(mvcalc_helpers.__file__))
 
 
-def bwrap_command(run_dir: str, bwrap: str = "bwrap") -> list[str]:
+def bwrap_command(run_dir: str, bwrap: str = "bwrap", as_root: bool = False) -> list[str]:
     """The ``bwrap`` argument list that starts the zygote (see the module docstring).
+
+    ``as_root``: the grader runs as root. Then the sandbox keeps no capability but ``CAP_SETUID``/
+    ``CAP_SETGID``, used only by the zygote to switch each kernel to the unprivileged user
+    :data:`SANDBOX_UID` before it enters its own namespaces (so no file is readable by ownership
+    and the process limit holds: ``RLIMIT_NPROC`` never applies to root).
 
     >>> cmd = bwrap_command("/tmp/run")
     >>> {"--unshare-all", "--die-with-parent", "--new-session", "--clearenv"} <= set(cmd)
@@ -87,7 +96,12 @@ def bwrap_command(run_dir: str, bwrap: str = "bwrap") -> list[str]:
     >>> "/etc" in cmd or any(a.startswith("/etc/shadow") for a in cmd)
     False
     """
-    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    if as_root:
+        cmd = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+               "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd = [bwrap, "--unshare-all"]
+    cmd += ["--die-with-parent", "--new-session", "--clearenv"]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -103,6 +117,14 @@ def bwrap_command(run_dir: str, bwrap: str = "bwrap") -> list[str]:
             if q not in binds and not any(q.startswith(b + os.sep) for b in binds) \
                     and not q.startswith("/usr/"):
                 binds.append(q)
+    parents = []
+    for b in binds:   # folders leading to the binds, readable by the kernels' user
+        d = os.path.dirname(b)
+        while d not in ("/", "") and d not in parents:
+            parents.append(d)
+            d = os.path.dirname(d)
+    for d in sorted(parents, key=len):
+        cmd += ["--perms", "0755", "--dir", d]
     for b in sorted(binds, key=len):
         cmd += ["--ro-bind", b, b]
     pkg_parent = os.path.dirname(_package_dir())
@@ -129,11 +151,11 @@ def sandbox_problem(bwrap: str | None = None) -> str | None:
                    "sandbox (trusted notebooks only)")
         else:
             try:
-                p = subprocess.run([exe, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                                    "--", sys.executable, "-c",
-                                    "import ctypes; l = ctypes.CDLL('libc.so.6', use_errno=True);"
-                                    "assert l.unshare(0x10000000 | 0x00020000 | 0x20000000) == 0"],
-                                   capture_output=True, text=True, timeout=60)
+                # a sandbox inside the sandbox: the per-kernel namespaces need nesting too
+                p = subprocess.run([exe, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                                    "--unshare-all", "--die-with-parent", "--", exe, "--ro-bind", "/", "/",
+                                    "--unshare-all", "--", "true"],
+                                   capture_output=True, text=True, timeout=60, cwd="/")
                 if p.returncode != 0:
                     why = (f"bubblewrap cannot create namespaces here ({p.stderr.strip()[-300:] or 'exit '}"
                            f"{p.returncode}) — user namespaces may be disabled (a container?); "
@@ -234,7 +256,7 @@ def _kernel(req: dict, sandboxed: bool) -> None:  # pragma: no cover - runs in t
         os.environ.clear()
         os.environ.update(req["env"])
         devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
+        for fd in (0, 1, 2) if not req.get("debug") else (0, 1):
             os.dup2(devnull, fd)
         os.close(devnull)
         _limits(float(req.get("cpu_seconds", 0)))
@@ -250,6 +272,11 @@ def _kernel(req: dict, sandboxed: bool) -> None:  # pragma: no cover - runs in t
                         "--IPKernelApp.log_level=50"])
         kernel_side.install(req["install"])
         app.start()
+    except BaseException:  # noqa: BLE001
+        if req.get("debug"):
+            import traceback
+
+            traceback.print_exc()
     finally:
         os._exit(0)
 
@@ -266,6 +293,11 @@ def _spawn(req: dict, sandboxed: bool) -> int:
         try:
             os.close(r)
             if sandboxed:
+                if _AS_UID:           # the grader runs as root: become the unprivileged user first
+                    os.setgroups([])
+                    os.setresgid(_AS_UID[0], _AS_UID[0], _AS_UID[0])
+                    os.setresuid(_AS_UID[0], _AS_UID[0], _AS_UID[0])
+                    _libc().prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: its /proc/self is its own again
                 uid, gid = os.getuid(), os.getgid()
                 _check(_libc().unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWIPC
                                        | _CLONE_NEWUTS | _CLONE_NEWNET), "unshare")
@@ -412,11 +444,15 @@ class Zygote:
                "PYTHONPATH": os.path.dirname(_package_dir())}
         args = [sys.executable, "-s", "-m", "mvcalc_helpers.grading.zygote", "--serve",
                 "sandbox" if sandbox else "plain"]
-        cmd = bwrap_command(self.run_dir, shutil.which("bwrap")) + ["--"] + args if sandbox else args
+        self.uid = SANDBOX_UID if sandbox and os.geteuid() == 0 else None
+        cmd = (bwrap_command(self.run_dir, shutil.which("bwrap"), as_root=self.uid is not None)
+               + ["--", *args, str(self.uid or "")]) if sandbox else args
+        if self.uid is not None:
+            os.chmod(self.run_dir, 0o711)   # the kernels (another user) reach their own folder
         debug = os.environ.get("MVCALC_GRADE_DEBUG")
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=None if debug else subprocess.DEVNULL, env=env,
-                                      preexec_fn=_die_with_parent, close_fds=True)
+                                      preexec_fn=_die_with_parent, close_fds=True, cwd="/")
         self.pid = self._proc.pid
         first = self._read(timeout=180)
         if not first or not first.get("ready"):
@@ -458,14 +494,19 @@ class Zygote:
             kid = f"k{os.getpid()}-{self._count}"
         d = os.path.join(self.run_dir, kid)
         os.mkdir(d, 0o700)
+        if self.uid is not None:
+            os.chown(d, self.uid, self.uid)
         return kid, d
 
     def spawn(self, kid: str, connection_file: str, env: dict, install_config: str,
               workdir: str, cpu_seconds: float) -> int:
         """Fork a kernel; returns its pid (in the zygote's namespace: use :meth:`signal`)."""
+        if self.uid is not None:
+            os.chown(connection_file, self.uid, self.uid)
         req = {"op": "spawn", "id": kid, "connection_file": connection_file,
                "conn_dir": os.path.dirname(connection_file), "env": env, "install": install_config,
-               "workdir": workdir, "cpu_seconds": cpu_seconds}
+               "workdir": workdir, "cpu_seconds": cpu_seconds,
+               "debug": bool(os.environ.get("MVCALC_GRADE_DEBUG"))}
         return int(self._request(req)["pid"])
 
     def signal(self, kid: str, sig: int) -> None:
@@ -532,4 +573,6 @@ class ForkedKernelManager:
 
 if __name__ == "__main__":  # pragma: no cover
     if sys.argv[1:2] == ["--serve"]:
+        if sys.argv[3:4] and sys.argv[3].isdigit():
+            _AS_UID.append(int(sys.argv[3]))
         _serve(sys.argv[2:3] == ["sandbox"])
