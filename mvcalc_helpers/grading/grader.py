@@ -492,9 +492,11 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
     meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
     nb_chapter = (meta.get("mvcalc") or {}).get("chapter") if isinstance(meta.get("mvcalc"), dict) else None
     want = expected_chapter or key.chapter
-    nb_chapter = clean_text(nb_chapter, 80) if nb_chapter else None
     if nb_chapter and nb_chapter != want:
-        return all_zero(f"✗ this is the exercise notebook of chapter {nb_chapter}, not {want}; "
+        # the metadata is the student's text: named only if it looks like a chapter name
+        named = nb_chapter if isinstance(nb_chapter, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", nb_chapter) \
+            else "(an unreadable chapter name)"
+        return all_zero(f"✗ this is the exercise notebook of chapter {named}, not {want}; "
                         f"submit the {want} notebook")
 
     steps = _plan(key, nb)

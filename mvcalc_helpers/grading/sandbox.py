@@ -255,7 +255,8 @@ class StudentKernel:
             if interrupted_at is not None and (total_limit or (now > interrupted_at + 5 and reply is None)):
                 why = (f"the notebook ran longer than {self.total_timeout:g} s in total "
                        f"({NOTEBOOK_TIME_FACTOR} × the {self.timeout:g} s per-cell timeout)" if total_limit
-                       else f"a cell ran longer than {timeout:g} s and the kernel did not stop")
+                       else f"the kernel did not answer within {timeout:g} s (a cell that would not "
+                            f"stop, or a reply over the {MAX_MESSAGE_BYTES // 2**20} MB cap)")
                 self._mark_dead(why)
                 return CellResult("timeout", "TimeoutError", self.death_reason, "".join(out), now - t0)
         content = reply["content"]
