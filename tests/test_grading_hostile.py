@@ -409,3 +409,17 @@ def test_submissions_not_modified_and_rerun_identical(graded):
     rows = list(csv.DictReader(a.splitlines()))
     assert {r["student"].removeprefix("'") for r in rows} == set(files)
     assert "pwned" not in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_symlinked_student_folder_refused(tmp_path):
+    """nbgrader layout: a student folder that is a symbolic link to a classmate's is refused."""
+    course = tmp_path / "course"
+    write(submission(), course / "submitted" / "alice" / "00_fixture" / "00_fixture.ipynb")
+    os.symlink(course / "submitted" / "alice", course / "submitted" / "mallory")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(course), "--key",
+                           str(KEY_DIR), "--out", str(tmp_path / "out"), "--no-progress"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))}
+    assert res["alice"]["total"] == 10 and res["mallory"]["total"] == 0
+    assert "symbolic link" in " ".join(res["mallory"]["notes"])

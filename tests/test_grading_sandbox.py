@@ -220,3 +220,25 @@ def test_refuses_without_sandbox_tool(tmp_path, monkeypatch):
     assert proc.returncode == 2
     assert "refusing to grade" in proc.stderr and "bubblewrap" in proc.stderr
     assert "--unsafe-no-sandbox" in proc.stderr
+
+
+def test_unsafe_no_sandbox_still_grades_with_the_audit_hook(tmp_path):
+    """--unsafe-no-sandbox: no OS sandbox, but the same scores, resource limits and audit hook."""
+    from grading_support import submission, write
+
+    subs = tmp_path / "subs"
+    write(submission(), subs / "ann_00_fixture.ipynb")
+    nb = submission()
+    i = next(k for k, c in enumerate(nb["cells"])
+             if (c.get("metadata", {}).get("nbgrader") or {}).get("grade_id") == "q1_answer")
+    nb["cells"][i]["source"] = f"dz_dx = open({str(FIXTURE_KEY)!r}).read()"
+    write(nb, subs / "bob_00_fixture.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs), "--key",
+                           str(FIXTURE_KEY.parent.parent), "--out", str(tmp_path / "out"),
+                           "--unsafe-no-sandbox", "--no-progress"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "without the OS sandbox" in proc.stderr
+    res = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text())}
+    assert res["ann"]["total"] == 10 and res["bob"]["total"] == 8
+    assert "grading sandbox" in res["bob"]["questions"][0]["message"]
