@@ -238,9 +238,40 @@ def _decode_sympy(d, ctx):
         if cls is None:
             raise SerializeError(f"unknown sympy class {d.get('f')!r}")
         args = [_decode_sympy(a, ctx) for a in d["a"]]
+        _refuse_huge(cls, args)
         with sp.evaluate(False):
             return cls(*args)
     raise SerializeError(f"not a sympy node: {t!r}")
+
+
+_HUGE = 10_000
+
+
+def _refuse_huge(cls, args) -> None:
+    """Refuse nodes whose evaluation in the grader would be one endless big-integer operation
+    (uninterruptible by the check's time limit), e.g. ``Pow(10, 10**4000)`` or
+    ``factorial(10**9)``; no answer of the course needs them.
+
+    >>> import sympy as sp
+    >>> _refuse_huge(sp.Pow, [sp.Integer(10), sp.Integer(10**6)])
+    Traceback (most recent call last):
+    ...
+    mvcalc_helpers.grading.serialize.SerializeError: a number in the answer is too large to check
+    >>> _refuse_huge(sp.Pow, [sp.Symbol("x"), sp.Integer(3)])
+    """
+    import sympy as sp
+
+    if cls is sp.Pow and len(args) == 2:
+        base, exp = args
+        if isinstance(exp, sp.Number) and abs(exp) > _HUGE and not (isinstance(base, sp.Number)
+                                                                    and abs(base) in (0, 1)):
+            raise SerializeError("a number in the answer is too large to check")
+    elif cls.__name__ in ("factorial", "factorial2", "subfactorial", "binomial", "gamma", "loggamma",
+                          "RisingFactorial", "FallingFactorial", "fibonacci", "lucas", "bell",
+                          "catalan", "harmonic", "primorial", "prime", "bernoulli", "euler",
+                          "partition", "multinomial_coefficients"):
+        if any(isinstance(a, sp.Number) and abs(a) > _HUGE for a in args):
+            raise SerializeError("a number in the answer is too large to check")
 
 
 def _num_str(s) -> str:

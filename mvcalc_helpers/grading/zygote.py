@@ -363,7 +363,10 @@ def _serve(sandboxed: bool) -> None:  # pragma: no cover - the zygote's loop
                 pass
     kernels: dict[str, int] = {}
 
+    seq = [None]
+
     def reply(obj):
+        obj["n"] = seq[0]           # the request's number: a late answer is never taken for another
         proto_out.write(json.dumps(obj).encode() + b"\n")
         proto_out.flush()
 
@@ -374,6 +377,7 @@ def _serve(sandboxed: bool) -> None:  # pragma: no cover - the zygote's loop
             os._exit(0)
         try:
             req = json.loads(line)
+            seq[0] = req.get("n")
             op = req.get("op")
             if op == "exit":
                 for fd in kernels.values():
@@ -473,12 +477,20 @@ class Zygote:
             return None
         return json.loads(line)
 
-    def _request(self, obj: dict, timeout: float = 60) -> dict:
+    def _request(self, obj: dict, timeout: float = 120) -> dict:
+        import time
+
         with self._lock:
+            n = f"{os.getpid()}-{time.monotonic_ns()}"
+            obj = dict(obj, n=n)
             try:
                 self._proc.stdin.write(json.dumps(obj).encode() + b"\n")
                 self._proc.stdin.flush()
-                ans = self._read(timeout=timeout)
+                end = time.monotonic() + timeout
+                while True:   # skip a late answer to an earlier request that timed out
+                    ans = self._read(timeout=max(0.0, end - time.monotonic()))
+                    if ans is None or ans.get("n") == n:
+                        break
             except (OSError, ValueError) as exc:
                 raise RuntimeError(f"the kernel fork server stopped ({exc})") from None
         if ans is None:
