@@ -27,15 +27,22 @@ def _node_positions(names, x):
     return {n: (x, float(yy)) for n, yy in zip(names, ys)}
 
 
-def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsize=12):
+def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsize=12, function_name="f"):
     """Draw the computation graph of z = f(intermediates, inputs) with local derivatives on the edges.
 
     Inputs are drawn on the left, intermediate variables in the middle, the output on the
-    right. Each edge a → b carries the local partial derivative ∂b/∂a: ∂u/∂t on input edges
-    (in the inputs), ∂z/∂u on output edges (in the intermediate variables, as a network layer
-    sees it), and ∂f/∂t on a direct (curved) edge when f also uses an input directly. With
-    ``at`` = {input: value}, each edge also shows its value there; the chain rule multiplies
-    along each path and adds the paths.
+    right. Each edge a → b carries the local derivative of b in a, written as the chapter
+    writes it:
+
+    * input edges: ∂u/∂x, or du/dt when there is a single input (u is a function of t alone);
+    * output edges: ∂z/∂u (in the intermediate variables, as a network layer sees it), or
+      dz/du when z depends on one variable only;
+    * when f also uses an input directly, the output node depends on that input along two
+      kinds of path, so the edges into the output carry the partials of the *function* f with
+      its other arguments held fixed: ∂f/∂t on the direct (curved) edge and ∂f/∂u on the others.
+
+    With ``at`` = {input: value}, each edge also shows its value there; the chain rule
+    multiplies along each path and adds the paths.
 
     Parameters
     ----------
@@ -45,6 +52,7 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
     inputs : list of input symbols
     output : name of the output node
     at : dict {input symbol: number}, optional
+    function_name : the name of f on the edges into the output when there is a direct edge
 
     Returns
     -------
@@ -60,6 +68,8 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
     >>> edges = plot_computation_graph(ax, u*v, {u: sp.exp(t), v: sp.cos(t)}, [t])   # notes 000 §3 ex. 1
     >>> edges
     {('t', 'u'): exp(t), ('t', 'v'): -sin(t), ('u', 'z'): v, ('v', 'z'): u}
+    >>> print(*[t.get_text().split(" =")[0] for t in ax.texts if "=" in t.get_text()])  # one input: du/dt
+    $\\frac{du}{dt} $\\frac{dv}{dt} $\\frac{\\partial z}{\\partial u} $\\frac{\\partial z}{\\partial v}
     """
     from matplotlib.patches import Circle
 
@@ -103,6 +113,21 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
             if d != 0:
                 edges[(str(s), output)] = d
 
+    has_direct = any(b == output and a in {str(s) for s in inputs} for a, b in edges)
+    n_into_output = sum(1 for _, b in edges if b == output)
+
+    def edge_symbol(a, b):
+        if b == output:
+            head = function_name if has_direct else b
+            one = n_into_output == 1 and not has_direct
+        else:
+            head = b
+            one = len(inputs) == 1
+        return rf"\frac{{d{head}}}{{d{a}}}" if one else rf"\frac{{\partial {head}}}{{\partial {a}}}"
+
+    def crosses(a, b):           # an input edge that goes diagonally across the picture
+        return pos[a][0] == 0.0 and pos[b][0] == 1.0 and abs(pos[a][1] - pos[b][1]) > 0.4
+
     r = 0.11
     mid_ys = [pos[str(m)][1] for m in mids] or [0.5]
     top, bottom = max(mid_ys) + 0.3, min(mid_ys) - 0.3
@@ -111,7 +136,10 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         (xa, ya), (xb, yb) = pos[a], pos[b]
         direct = xb - xa > 1.5
         # several inputs: input-edge labels near the source, so that crossing edges' labels don't collide
+        # crossing edges: labels near the target, away from the crossing and from each other
         frac = 0.36 if (xa == 0.0 and len(inputs) > 1) else 0.5
+        if crosses(a, b):
+            frac = 0.72
         mx, my = xa + frac * (xb - xa), ya + frac * (yb - ya)
         rad = 0.0
         if direct:   # arc over (or under) the middle layer; arc3's apex is rad·dx/2 off the chord
@@ -123,9 +151,9 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         ax.annotate("", xy=(xb, yb), xytext=(xa, ya),
                     arrowprops=dict(arrowstyle="-|>", lw=1.6, color="0.25", shrinkA=22, shrinkB=22,
                                     mutation_scale=16, connectionstyle=f"arc3,rad={rad:.3f}"))
-        label = rf"$\frac{{\partial {b}}}{{\partial {a}}} = {sp.latex(d)}$"
+        label = rf"${edge_symbol(a, b)} = {sp.latex(d)}$"
         if subs_all is not None:
-            label += f"\n= {float(d.subs(subs_all)):.3f}"
+            label += f"\n= {float(d.subs(subs_all)):.3f}".replace("-", "−")
         ax.text(mx, my, label, ha="center", va="center", fontsize=fontsize - 1,
                 bbox=dict(boxstyle="round,pad=0.25", fc="lightyellow", ec="0.6"))
     for name, (xn, yn) in pos.items():
@@ -133,7 +161,7 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         ax.add_patch(Circle((xn, yn), r, fc=colour, ec="0.2", lw=1.5, zorder=3))
         ax.text(xn, yn, f"${name}$", ha="center", va="center", fontsize=fontsize + 3, zorder=4)
         if name in values:
-            ax.text(xn, yn - r - 0.05, f"{values[name]:.3f}", ha="center", va="top", fontsize=fontsize - 2,
+            ax.text(xn, yn - r - 0.05, f"{values[name]:.3f}".replace("-", "−"), ha="center", va="top", fontsize=fontsize - 2,
                     color="0.3", zorder=4)
     ax.set_xlim(-0.3, 2.3)
     ax.set_ylim(min(y_extent) - 0.1, max(y_extent) + 0.1)
