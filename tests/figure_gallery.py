@@ -127,3 +127,31 @@ def public_names():
     """The package's public figure functions and explorers (from its lazy export table)."""
     names = sorted(mh.__all__)
     return ([n for n in names if n.startswith("plot_")], [n for n in names if n.endswith("_explorer")])
+
+
+def _linearization():
+    fig, axes = new_figure(1, 2, figsize=(11, 5))
+    mh.plot_linearization(axes)
+    return fig
+
+
+def _neuron_loss():
+    d = mh.load_neuron_data()
+    paths = {f"η = {eta}": mh.gradient_descent(lambda th: mh.neuron_gradient(th[0], th[1], d.x, d.y),
+                                                [-2.0, 3.0], lr=eta, steps=40) for eta in (1.0, 5.0, 24.0)}
+    fig, ax = new_figure(figsize=(8, 5))
+    mh.plot_neuron_loss(ax, paths, data=d)
+    return fig
+
+
+FIGURES["plot_linearization"] = _linearization
+FIGURES["plot_neuron_loss"] = _neuron_loss
+
+
+def _neuron_graph():
+    fig, ax = new_figure(figsize=(11, 4.2))
+    mh.plot_neuron_graph(ax, w=-2.0, b=3.0, x=1.2, y=1.0)
+    return fig
+
+
+FIGURES["plot_neuron_graph"] = _neuron_graph

@@ -18,7 +18,7 @@ from ..chain_rule import _check_inner, chain_rule_terms
 from ..plotting import lambdify, new_figure, plot_contours
 from ._base import Explorer
 
-__all__ = ["chain_rule_path_explorer", "plot_computation_graph"]
+__all__ = ["chain_rule_path_explorer", "plot_computation_graph", "plot_neuron_graph"]
 
 
 def _node_positions(names, x):
@@ -323,3 +323,95 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     animated = [pt_c, arrow, pt_z, tan_z, *bars, *texts, tlabel]
     return Explorer(fig, controls, update, animated=animated,
                     title="Chain rule along a path (链式法则): dz/dt = ∂z/∂u·du/dt + ∂z/∂v·dv/dt")
+
+
+def plot_neuron_graph(ax, w: float, b: float, x: float, y: float, *, fontsize: int = 11):
+    """The running example's computation graph for one image, forward and backward.
+
+    Nodes w, x, b → z = w·x + b → p = σ(z) → ℓ = −y log p − (1 − y) log(1 − p) (and the
+    label y → ℓ). Each edge carries its local derivative (∂z/∂w = x, ∂z/∂b = 1,
+    dp/dz = p(1 − p), ∂ℓ/∂p = (p − y)/(p(1 − p))) and its value; above each node its forward
+    value, below it in red the backward value ∂ℓ/∂(node), the product of the local derivatives
+    along the path from ℓ. The edges from the data x and y are grey: they are not trained.
+
+    Returns
+    -------
+    dict with the forward values ``z``, ``p``, ``loss`` and the backward values ``dl_dp``,
+    ``dl_dz``, ``dl_dw``, ``dl_db`` (floats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_neuron_graph, sigmoid
+    >>> fig, ax = new_figure(figsize=(11, 4))
+    >>> g = plot_neuron_graph(ax, w=2.0, b=-1.0, x=1.5, y=1.0)
+    >>> p = sigmoid(2.0 * 1.5 - 1.0)
+    >>> np.allclose([g["dl_dz"], g["dl_dw"], g["dl_db"]], [p - 1, (p - 1) * 1.5, p - 1])
+    True
+    """
+    from matplotlib.patches import Circle
+
+    from ..neuron import sigmoid
+
+    try:
+        w, b, x, y = (float(v) for v in (w, b, x, y))
+    except (TypeError, ValueError):
+        raise TypeError("w, b, x and y must be numbers (one example)") from None
+    if y not in (0.0, 1.0):
+        raise ValueError(f"the label y must be 0 or 1, got {y}")
+    z = w * x + b
+    p = float(sigmoid(z))
+    loss = float(np.logaddexp(0.0, z) - y * z)
+    dp_dz = p * (1 - p)
+    dl_dp = (p - y) / dp_dz
+    dl_dz = p - y                        # = dl_dp · dp_dz, without dividing by a tiny p(1 − p)
+    dl_dw, dl_db = dl_dz * x, dl_dz
+    pos = {"w": (0.0, 1.0), "x": (0.0, 0.5), "b": (0.0, 0.0), "z": (1.3, 0.5), "p": (2.6, 0.5),
+           "y": (2.6, -0.25), "ℓ": (3.9, 0.5)}
+    tex = {"w": "w", "x": "x", "b": "b", "z": "z", "p": "p", "y": "y", "ℓ": r"\ell"}
+    fwd = {"w": w, "x": x, "b": b, "z": z, "p": p, "y": y, "ℓ": loss}
+    back = {"w": dl_dw, "b": dl_db, "z": dl_dz, "p": dl_dp, "ℓ": 1.0}
+    local = {("w", "z"): (r"\frac{\partial z}{\partial w} = x", x),
+             ("b", "z"): (r"\frac{\partial z}{\partial b} = 1", 1.0),
+             ("z", "p"): (r"\frac{dp}{dz} = p(1-p)", dp_dz),
+             ("p", "ℓ"): (r"\frac{\partial \ell}{\partial p} = \frac{p-y}{p(1-p)}", dl_dp)}
+    num = lambda v: f"{v:.3f}".replace("-", "−")
+    r = 0.13
+    for (a, c) in [("w", "z"), ("x", "z"), ("b", "z"), ("z", "p"), ("p", "ℓ"), ("y", "ℓ")]:
+        (xa, ya), (xc, yc) = pos[a], pos[c]
+        data_edge = (a, c) not in local
+        ax.annotate("", xy=(xc, yc), xytext=(xa, ya),
+                    arrowprops=dict(arrowstyle="-|>", lw=1.6, color="0.7" if data_edge else "0.25",
+                                    shrinkA=20, shrinkB=20, mutation_scale=15))
+        if not data_edge:
+            lab, val = local[(a, c)]
+            frac = 0.5 if ya == yc else 0.55
+            mx, my = xa + frac * (xc - xa), ya + frac * (yc - ya)
+            my += 0.2 if ya == yc else 0.0
+            ax.text(mx, my, f"${lab}$\n= {num(val)}", ha="center", va="center", fontsize=fontsize - 1,
+                    bbox=dict(boxstyle="round,pad=0.25", fc="lightyellow", ec="0.6"))
+    for name, (xn, yn) in pos.items():
+        data_node = name in ("x", "y")
+        colour = "#eeeeee" if data_node else ("#cfe3ff" if xn == 0.0 else "#ffd9cc" if name == "ℓ" else "#d8f5d0")
+        ax.add_patch(Circle((xn, yn), r, fc=colour, ec="0.2", lw=1.5, zorder=3))
+        ax.text(xn, yn, f"${tex[name]}$", ha="center", va="center", fontsize=fontsize + 4, zorder=4)
+        side = -1 if xn == 0.0 else 1
+        if xn == 0.0:      # inputs: values to the left of the node
+            ax.text(xn - r - 0.06, yn + 0.07, f"{name} = {num(fwd[name])}", ha="right", va="center",
+                    fontsize=fontsize - 1, color="0.2")
+            if name in back:
+                ax.text(xn - r - 0.06, yn - 0.08, f"∂ℓ/∂{name} = {num(back[name])}", ha="right",
+                        va="center", fontsize=fontsize - 1, color="tab:red")
+        else:
+            ax.text(xn, yn + r + 0.04, f"{name} = {num(fwd[name])}", ha="center", va="bottom",
+                    fontsize=fontsize - 1, color="0.2")
+            if name in back:
+                ax.text(xn, yn - r - 0.04, f"∂ℓ/∂{name} = {num(back[name])}", ha="center", va="top",
+                        fontsize=fontsize - 1, color="tab:red")
+        del side
+    ax.set_xlim(-1.25, 4.3)
+    ax.set_ylim(-0.5, 1.25)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"z": z, "p": p, "loss": loss, "dl_dp": dl_dp, "dl_dz": dl_dz, "dl_dw": dl_dw, "dl_db": dl_db}
