@@ -219,7 +219,7 @@ def directional_derivative_explorer(f=None, vars=None, point=(1.0, 1.0), *, thet
                      fontsize=8, color="gray")
     axd.axhline(0, color="k", lw=0.6)
     axd.set_xticks([-180, -90, 0, 90, 180])
-    axd.set_xlim(-180, 180)
+    axd.set_xlim(-190, 190)                 # the marker at θ = ±180° stays whole (not cut off)
     axd.set_ylim(-1.25 * gnorm, 1.25 * gnorm)
     axd.set_xlabel("θ = angle between e_l and ∇f (degrees)")
     axd.set_ylabel("∂f/∂l at P₀")

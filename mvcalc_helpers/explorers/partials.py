@@ -164,7 +164,8 @@ def partial_slice_explorer(f=None, x0: float = 1.0, y0: float = 2.0, *, xlim=Non
     (tan3,) = ax3.plot([], [], [], color="navy", lw=2.2, ls="--")
     (pt3,) = ax3.plot([], [], [], "ko", ms=6)
 
-    ax2.set_xlim(*xlim)
+    xpad = 0.04 * (xlim[1] - xlim[0])       # the point at a slider end stays whole (not cut off)
+    ax2.set_xlim(xlim[0] - xpad, xlim[1] + xpad)
     ax2.set_ylim(*zlim)
     ax2.set_xlabel("x")
     ax2.set_ylabel("z")
