@@ -143,3 +143,61 @@ def test_descent_paths_plot_rejects_wrong_shape():
     fig, ax = new_figure()
     with pytest.raises(ValueError, match=r"shape \(steps\+1, 2\)"):
         mh.plot_descent_paths(ax, x * y, [x, y], {"bad": np.zeros((3, 3))})
+
+
+# --- the running example: gradient descent on the neuron ---------------------------------------
+
+def _independent_neuron_reference(eta, steps, start=(-2.0, 3.0)):
+    """Plain numpy gradient descent on the mean cross-entropy, and J* from scipy's BFGS."""
+    from scipy.optimize import minimize
+
+    d = mh.load_neuron_data()
+    X, Y = d.x, d.y
+
+    def loss(th):
+        zz = th[0] * X + th[1]
+        return np.mean(np.log1p(np.exp(-np.abs(zz))) + np.maximum(zz, 0) - Y * zz)
+
+    th = np.array(start, dtype=float)
+    for _ in range(steps):
+        r = 1 / (1 + np.exp(-(th[0] * X + th[1]))) - Y
+        th = th - eta * np.array([np.mean(r * X), np.mean(r)])
+    best = minimize(loss, [0.0, 0.0], method="BFGS", options={"gtol": 1e-12})
+    return loss(th) - best.fun, best.x
+
+
+@pytest.mark.parametrize("eta, steps, regime", [(1.0, 40, "slow"), (5.0, 40, "good"), (24.0, 40, "oscillating"),
+                                                (30.0, 40, "diverging"), (2.0, 100, "good")])
+def test_neuron_descent_readout_matches_an_independent_run(eta, steps, regime):
+    ex = mh.neuron_descent_explorer()
+    before = ex.png
+    text = ex.update(eta=eta, steps=steps)
+    assert ex.png != before or (eta, steps) == (5.0, 40)
+    gap_ref, _ = _independent_neuron_reference(eta, steps)
+    gap = _number(text, "− J* =")
+    if gap_ref > 1e-8:
+        assert gap == pytest.approx(gap_ref, rel=0.06)
+    else:
+        assert gap < 1e-7
+    assert f"<b>{regime}:" in text
+
+
+def test_neuron_loss_plot_marks_the_minimiser():
+    fig, ax = new_figure()
+    star = mh.plot_neuron_loss(ax, {"η = 5": mh.gradient_descent(lambda th: th, [1.0, 1.0], lr=0.5, steps=3)})
+    _, best = _independent_neuron_reference(1.0, 0)
+    np.testing.assert_allclose(star, best, atol=1e-5)
+    with pytest.raises(ValueError, match=r"shape \(steps\+1, 2\)"):
+        mh.plot_neuron_loss(ax, {"bad": np.zeros((3, 3))})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(eta=0), "positive number"),
+    (dict(eta=50.0), "must lie in"),
+    (dict(steps=1), "integer ≥ 2"),
+    (dict(steps=200), "must lie in"),
+    (dict(start=(1.0,)), "two finite numbers"),
+])
+def test_neuron_descent_explorer_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mh.neuron_descent_explorer(**kwargs)

@@ -267,7 +267,10 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     fl, ul, vl = C["latex"]
     plot_contours(axc, gu, gv, np.where(np.isfinite(gz), gz, np.nan), levels=18, labels=("u", "v"),
                   title=f"z = ${fl}$ and the path", cmap="viridis")
-    axc.set_aspect("auto")
+    # equal scales when u and v have comparable ranges, so a circular path is drawn as a circle;
+    # otherwise (e.g. u = eᵗ against v = cos t) stretch the axes to use the panel
+    wide = (ulim[1] - ulim[0]) / (vlim[1] - vlim[0])
+    axc.set_aspect("equal" if 0.4 < wide < 2.5 else "auto")
     axc.plot(us, vs, color="white", lw=2.5)
     axc.plot(us, vs, color="crimson", lw=1.5, label=f"path u = ${ul}$, v = ${vl}$")
     axc.legend(loc="upper right", fontsize=8)
