@@ -2,7 +2,7 @@
 
 References are independent of the explorers' code: the directional derivative is
 d/dt f(P₀ + t e_l) at t = 0 computed by sympy, and gradient descent on a quadratic
-½xᵀAx has the closed form x_n = (I − λA)ⁿ x₀ (exact rational arithmetic).
+½xᵀAx has the closed form x_n = (I − ηA)ⁿ x₀ (exact rational arithmetic).
 """
 import math
 import re
@@ -94,7 +94,7 @@ def test_descent_readout_matches_closed_form(lr, steps):
 
 
 def test_descent_diverges_beyond_two_over_lambda_max_on_the_notes_function():
-    f = (x**2 + y**2) / 2                       # converges for 0 < λ < 2 (notes 000-S4-GD)
+    f = (x**2 + y**2) / 2                       # converges for 0 < η < 2 (notes 000-S4-GD)
     ex = mh.gradient_descent_explorer(f, [x, y], (1.0, 1.0), lr=0.5, lr_max=2.5, steps=10)
     assert "diverged" not in ex.readout_text
     assert "2/λ_max(H) = 2.000" in ex.readout_text

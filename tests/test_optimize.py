@@ -16,7 +16,7 @@ from mvcalc_helpers import gradient_descent, newton_method
 
 def test_trajectory_shape_start_and_closed_form():
     # f = ½(x² + γy²), the quadratic of Boyd & Vandenberghe, Convex Optimization §9.3.2 (here
-    # with a fixed step): the iterates are ((1 − λ)ᵏ x₀, (1 − λγ)ᵏ y₀)
+    # with a fixed step): the iterates are ((1 − η)ᵏ x₀, (1 − ηγ)ᵏ y₀)
     gamma, lr, x0 = 10.0, 0.05, np.array([3.0, -1.0])
     path = gradient_descent(lambda v: np.array([v[0], gamma * v[1]]), x0, lr=lr, steps=30)
     assert path.shape == (31, 2)
