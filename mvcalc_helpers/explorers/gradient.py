@@ -45,6 +45,17 @@ def _two_variable_function(f, vars, default):
     return f, vars
 
 
+def _check_rate_and_steps(rates, steps, min_steps):
+    """Learning rates must be positive numbers, step counts integers ≥ ``min_steps``."""
+    for name, val in rates:
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
+            raise ValueError(f"{name} must be a positive number (the step size η > 0), got {val!r}")
+    for name, val in steps:
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < min_steps:
+            what = "a positive integer" if min_steps == 1 else f"an integer ≥ {min_steps}"
+            raise ValueError(f"{name} must be {what}, got {val!r}")
+
+
 def _window(lim, centre, name):
     if lim is None:
         return (centre - 2.0, centre + 2.0)
@@ -281,12 +292,7 @@ def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 
 
     f, vars = _two_variable_function(f, vars, lambda x, y: (x**2 + 10 * y**2) / 2)
     start = _point(x0, "x0")
-    for name, val in (("lr", lr), ("lr_max", lr_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
-            raise ValueError(f"{name} must be a positive number (the step size η > 0), got {val!r}")
-    for name, val in (("steps", steps), ("steps_max", steps_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-            raise ValueError(f"{name} must be a positive integer, got {val!r}")
+    _check_rate_and_steps((("lr", lr), ("lr_max", lr_max)), (("steps", steps), ("steps_max", steps_max)), 1)
     if lr > lr_max or steps > steps_max:
         raise ValueError(f"the initial lr={lr} and steps={steps} must not exceed lr_max={lr_max} "
                          f"and steps_max={steps_max}")
@@ -461,12 +467,7 @@ def neuron_descent_explorer(eta: float = 5.0, steps: int = 40, *, start=(-2.0, 3
     from ..plotting import new_figure
     from ._base import Explorer
 
-    for name, val in (("eta", eta), ("eta_max", eta_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
-            raise ValueError(f"{name} must be a positive number (the step size η > 0), got {val!r}")
-    for name, val in (("steps", steps), ("steps_max", steps_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 2:
-            raise ValueError(f"{name} must be an integer ≥ 2, got {val!r}")
+    _check_rate_and_steps((("eta", eta), ("eta_max", eta_max)), (("steps", steps), ("steps_max", steps_max)), 2)
     if not (0.5 <= eta <= eta_max) or steps > steps_max:
         raise ValueError(f"the initial eta={eta} and steps={steps} must lie in [0.5, eta_max={eta_max}] "
                          f"and [2, steps_max={steps_max}]")
