@@ -443,8 +443,8 @@ def neuron_descent_explorer(eta: float = 5.0, steps: int = 40, *, start=(-2.0, 3
     (w, b) ← (w, b) − η ∇J(w, b) from ``start``. Left: the path on the contour map of J;
     right: the gap J(wₙ, bₙ) − J* (log scale) against the step n. The readout names the
     regime (:func:`mvcalc_helpers.descent_regime`): slow, good, oscillating or diverging.
-    On these data that is slow for η ≲ 2, good up to about 20, oscillating near 24 and
-    diverging beyond (chapter 5 explains the threshold by the curvature at the minimiser).
+    On these data, with 40 steps, that is slow for η ≲ 2, good up to about 22, oscillating
+    near 24–26 and diverging beyond (chapter 5 explains the threshold by the curvature at the minimiser).
 
     Parameters
     ----------
