@@ -155,3 +155,24 @@ def _neuron_graph():
 
 
 FIGURES["plot_neuron_graph"] = _neuron_graph
+
+
+# figures of chapters merged from other branches: registered when the package has them
+def _vjp_shapes():
+    fig, axes = new_figure(1, 2, figsize=(11, 4.2))
+    mh.plot_vjp_shapes(axes)
+    return fig
+
+
+def _autodiff_graph():
+    return mh.plot_autodiff_graph().figure
+
+
+def _jacobian_costs():
+    return mh.plot_jacobian_costs([1, 10, 100], [1e-4, 1e-3, 1e-2], [1e-4, 1.1e-4, 1.2e-4]).figure
+
+
+for _name, _build in (("plot_vjp_shapes", _vjp_shapes), ("plot_autodiff_graph", _autodiff_graph),
+                      ("plot_jacobian_costs", _jacobian_costs)):
+    if _name in mh.__all__:
+        FIGURES[_name] = _build

@@ -91,7 +91,9 @@ KNOWN_PROBLEMS = {
     "plot_backprop_graph": "chapter 7: the b1 box covers W1's values (teach-c)",
     "backprop_explorer": "chapter 7: the current-weight marker is cut off at the slider ends (teach-c)",
     "finite_difference_explorer": "chapter 6: markers cut off at the slider ends (teach-c)",
+    "learning_rate_explorer": "chapter 5: the marker on the horizontal axis is cut in half (teach-b)",
 }
+# (non-strict: once fixed they show as XPASS; then delete the entry)
 
 
 def test_text_layout_problems_finds_overlaps_and_labels_off_the_canvas():
@@ -175,9 +177,9 @@ def test_the_gallery_covers_every_public_figure_function():
 
 
 @pytest.mark.parametrize("name, build", _gallery())
-def test_every_figure_has_readable_labels(name, build):
+def test_every_figure_has_readable_labels(name, build, request):
     if name in KNOWN_PROBLEMS:
-        pytest.xfail(KNOWN_PROBLEMS[name])
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_PROBLEMS[name], strict=False))
     obj = build()
     fig = _figure_of(obj)
     states = [("as built", None)]
