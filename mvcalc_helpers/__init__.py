@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "ChainTerm": "chain_rule",
     "chain_rule_terms": "chain_rule",
     "total_derivative": "chain_rule",
+    "linearization_error": "chain_rule",
     # Taylor (chapter 4)
     "taylor_polynomial": "taylor",
     "taylor_operator_term": "taylor",
@@ -85,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     # optimisation (chapters 3–4)
     "gradient_descent": "optimize",
     "newton_method": "optimize",
+    "descent_regime": "optimize",
     # matrix calculus (chapter 6)
     "matrix_gradient_check": "matrix_calculus",
     "numerical_matrix_gradient": "matrix_calculus",
@@ -121,12 +123,16 @@ _EXPORTS: dict[str, str] = {
     "Explorer": "explorers._base",
     "partial_slice_explorer": "explorers.partials",
     "plot_partial_slices": "explorers.partials",
+    "plot_linearization": "explorers.partials",
     "chain_rule_path_explorer": "explorers.chain_rule",
     "plot_computation_graph": "explorers.chain_rule",
+    "plot_neuron_graph": "explorers.chain_rule",
     "directional_derivative_explorer": "explorers.gradient",
     "gradient_descent_explorer": "explorers.gradient",
     "plot_gradient_field": "explorers.gradient",
     "plot_descent_paths": "explorers.gradient",
+    "plot_neuron_loss": "explorers.gradient",
+    "neuron_descent_explorer": "explorers.gradient",
     "taylor_explorer": "explorers.taylor",
     "learning_rate_explorer": "explorers.curvature",
     "hessian_shape_explorer": "explorers.extrema",

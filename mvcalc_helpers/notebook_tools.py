@@ -16,7 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def setup_notebook(seed: int = 0) -> None:
-    """Course-wide notebook defaults: pretty sympy output, readable figures, fixed seeds.
+    """Course-wide notebook defaults: pretty sympy output, readable figures, fixed seeds, and
+    Chinese glyphs in figures when a CJK font is installed (see
+    :func:`mvcalc_helpers.plotting.use_cjk_font_fallback`).
 
     Call once at the top of each chapter (``mh.setup_notebook()``).
 
@@ -46,6 +48,9 @@ def setup_notebook(seed: int = 0) -> None:
         "font.size": 10,
         "svg.hashsalt": "mvcalc",
     })
+    from .plotting import use_cjk_font_fallback
+
+    use_cjk_font_fallback()      # Chinese titles render (glyph fallback) when a CJK font is installed
     try:
         from IPython import get_ipython
         ip = get_ipython()

@@ -1,6 +1,7 @@
 """Gradient descent and Newton's method (chapters 3 and 4).
 
-Gradient descent (notes 000 §4): x_{n+1} = x_n − λ ∇f(x_n) with a step size λ > 0.
+Gradient descent (notes 000 §4): x_{n+1} = x_n − η ∇f(x_n) with a step size (learning rate) η > 0
+(the notes write λ; the course keeps λ for eigenvalues). The keyword is ``lr``.
 Newton's method uses the Hessian as well: x_{n+1} = x_n − H(x_n)⁻¹ ∇f(x_n).
 Both return the whole trajectory, shape (steps + 1, n), starting with x0, so it can be
 drawn on a contour plot.
@@ -11,7 +12,7 @@ import numpy as np
 
 from ._validation import as_vector, not_none
 
-__all__ = ["gradient_descent", "newton_method"]
+__all__ = ["gradient_descent", "newton_method", "descent_regime"]
 
 
 def _check_steps(steps) -> int:
@@ -43,12 +44,12 @@ def gradient_descent(grad_f, x0, lr: float, steps: int) -> np.ndarray:
     >>> path = gradient_descent(lambda v: v, [1.0, 1.0], lr=0.1, steps=200)   # f = ½(x² + y²)
     >>> path.shape
     (201, 2)
-    >>> np.allclose(path[-1], 0.9**200)       # each step multiplies by 1 − λ = 0.9
+    >>> np.allclose(path[-1], 0.9**200)       # each step multiplies by 1 − η = 0.9
     True
     >>> gradient_descent(lambda v: v, [1.0], lr=-0.1, steps=3)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be a positive number (the notes' λ > 0), got -0.1
+    ValueError: lr must be a positive number (the step size η > 0), got -0.1
     """
     if not callable(grad_f):
         raise TypeError("grad_f must be callable: grad_f(x) returns the gradient at x")
@@ -57,7 +58,7 @@ def gradient_descent(grad_f, x0, lr: float, steps: int) -> np.ndarray:
     except TypeError:
         lr_ok = False
     if not lr_ok:
-        raise ValueError(f"lr must be a positive number (the notes' λ > 0), got {lr!r}")
+        raise ValueError(f"lr must be a positive number (the step size η > 0), got {lr!r}")
     steps = _check_steps(steps)
     x = as_vector(x0, "x0").copy()
     n = x.size
@@ -116,3 +117,57 @@ def newton_method(grad_f, hess_f, x0, steps: int) -> np.ndarray:
         x = x - step
         path[k] = x
     return path
+
+
+def descent_regime(losses, path, loss_min: float, *, tol: float = 1e-4,
+                   zigzag_fraction: float = 0.25) -> str:
+    """Name the behaviour of a gradient-descent run: ``"slow"``, ``"good"``, ``"oscillating"``
+    or ``"diverging"``.
+
+    * converged — the final gap to the minimum, ``losses[-1] − loss_min``, is at most ``tol``
+      times the first gap;
+    * zig-zag — at least ``zigzag_fraction`` of the pairs of consecutive steps point in
+      opposite directions (s_k · s_{k+1} < 0 for the steps s_k = x_{k+1} − x_k).
+
+    converged and no zig-zag: ``"good"``; converged with zig-zag: ``"oscillating"`` (overshoots
+    but settles); not converged without zig-zag: ``"slow"`` (η too small for this many steps);
+    not converged with zig-zag, or a loss that grew or overflowed: ``"diverging"``.
+
+    Parameters
+    ----------
+    losses : the loss at each iterate, shape (steps+1,)
+    path : the iterates, shape (steps+1, n), as returned by :func:`gradient_descent`
+    loss_min : the minimum value of the loss (e.g. at the minimiser found by Newton's method)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import gradient_descent, descent_regime
+    >>> def run(eta):          # f = ½x²: x_n = (1 − η)ⁿ x₀
+    ...     p = gradient_descent(lambda v: v, [1.0], lr=eta, steps=40)
+    ...     return descent_regime(0.5 * p[:, 0]**2, p, 0.0)
+    >>> [run(eta) for eta in (0.05, 0.5, 1.7, 2.1)]
+    ['slow', 'good', 'oscillating', 'diverging']
+    """
+    losses = np.asarray(losses, dtype=float)
+    path = np.asarray(path, dtype=float)
+    if path.ndim == 1:
+        path = path[:, None]
+    if losses.ndim != 1 or path.ndim != 2 or path.shape[0] != losses.size or losses.size < 3:
+        raise ValueError(f"losses (steps+1,) and path (steps+1, n) must describe the same run of at "
+                         f"least 2 steps; got shapes {losses.shape} and {path.shape}")
+    if not np.all(np.isfinite(losses)) or not np.all(np.isfinite(path)):
+        return "diverging"
+    gaps = losses - float(loss_min)
+    steps = np.diff(path, axis=0)
+    moving = np.einsum("ij,ij->i", steps, steps) > 0
+    pairs = moving[:-1] & moving[1:]
+    dots = np.einsum("ij,ij->i", steps[:-1], steps[1:])[pairs]
+    zigzag = bool(dots.size and np.mean(dots < 0) >= zigzag_fraction)
+    converged = gaps[-1] <= tol * max(gaps[0], np.finfo(float).tiny)
+    if gaps[-1] > gaps[0]:
+        return "diverging"
+    if converged:
+        return "oscillating" if zigzag else "good"
+    thrown_off = gaps[-1] > 10 * gaps.min()      # it was much closer before: thrown away again
+    return "diverging" if (zigzag or thrown_off) else "slow"

@@ -57,3 +57,40 @@ def test_notes_examples_in_the_notes_form():
 def test_bad_input(args, exc, msg):
     with pytest.raises(exc, match=msg):
         chain_rule_terms(*args)
+
+
+# --- linearization_error -------------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from mvcalc_helpers import linearization_error  # noqa: E402
+
+
+def test_linearization_error_of_a_quadratic_map_is_exact():
+    x, y = sp.symbols("x y")
+    # F = (x², xy) at p: F(p + Δ) − F(p) − JΔ = (Δx², ΔxΔy), largest at the corner Δ = (h, h): √2·h²
+    for h in (0.5, 0.1, 0.01):
+        assert np.isclose(linearization_error([x**2, x*y], [x, y], (0.7, -1.2), h), np.sqrt(2) * h**2, rtol=1e-9)
+    assert linearization_error([3*x - y, 2*y], [x, y], (1, 1), 0.3) < 1e-14       # linear: no error
+
+
+def test_linearization_error_of_polar_coordinates_is_quadratic_in_h():
+    r, t = sp.symbols("r theta")
+    polar = [r * sp.cos(t), r * sp.sin(t)]
+    # independent reference: sympy's exact remainder at the far corner (h, h), a point of the boundary
+    p, h = (1.5, 0.5), 1e-2
+    J = sp.Matrix(polar).jacobian([r, t]).subs({r: p[0], t: p[1]})
+    exact = sp.Matrix(polar).subs({r: p[0] + h, t: p[1] + h}) - sp.Matrix(polar).subs({r: p[0], t: p[1]}) - J * sp.Matrix([h, h])
+    e = linearization_error(polar, [r, t], p, h)
+    assert e >= float(exact.norm()) * (1 - 1e-9)
+    assert e / linearization_error(polar, [r, t], p, h / 2) == pytest.approx(4, rel=0.02)
+
+
+@pytest.mark.parametrize("args, exc, match", [
+    (([sp.Symbol("x")], [sp.Symbol("x")], (0, 0), 0.1), TypeError, "two sympy symbols"),
+    (([sp.Symbol("z")], sp.symbols("x y"), (0, 0), 0.1), ValueError, "not in vars"),
+    (([sp.Symbol("x")], sp.symbols("x y"), (0, 0), -0.1), ValueError, "h > 0"),
+])
+def test_linearization_error_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        linearization_error(*args)

@@ -109,3 +109,54 @@ def test_computation_graph_two_inputs_and_bad_input():
 def test_exported():
     assert mh.chain_rule_path_explorer is chain_rule_path_explorer
     assert mh.plot_computation_graph is plot_computation_graph
+
+
+def _edge_labels(ax):
+    return [t.get_text().split(" =")[0] for t in ax.texts if " = " in t.get_text() and t.get_text().startswith("$")]
+
+
+def test_graph_labels_follow_the_chapters_notation():
+    t, u, v, x, y, z = sp.symbols("t u v x y z")
+    fig, ax = new_figure()
+    plot_computation_graph(ax, u*v, {u: sp.exp(t), v: sp.cos(t)}, [t])              # one input: d/dt
+    assert _edge_labels(ax) == [r"$\frac{du}{dt}", r"$\frac{dv}{dt}", r"$\frac{\partial z}{\partial u}",
+                                r"$\frac{\partial z}{\partial v}"]
+    fig, ax = new_figure()
+    plot_computation_graph(ax, u*v + sp.sin(t), {u: sp.exp(t), v: sp.cos(t)}, [t])  # direct edge: ∂f/∂·
+    assert _edge_labels(ax) == [r"$\frac{du}{dt}", r"$\frac{dv}{dt}", r"$\frac{\partial f}{\partial u}",
+                                r"$\frac{\partial f}{\partial v}", r"$\frac{\partial f}{\partial t}"]
+    fig, ax = new_figure()
+    plot_computation_graph(ax, sp.exp(x**2 + y**2 + z**2), {z: x**2 * sp.sin(y)}, [x, y], output="u")
+    assert set(_edge_labels(ax)) == {r"$\frac{\partial z}{\partial x}", r"$\frac{\partial z}{\partial y}",
+                                     r"$\frac{\partial f}{\partial z}", r"$\frac{\partial f}{\partial x}",
+                                     r"$\frac{\partial f}{\partial y}"}
+    fig, ax = new_figure()
+    plot_computation_graph(ax, sp.sin(u), {u: x * y}, [x, y])                      # z of one variable
+    assert _edge_labels(ax)[-1] == r"$\frac{dz}{du}"
+
+
+def test_crossing_edge_labels_are_apart():
+    from mvcalc_helpers.plotting import text_layout_problems
+
+    u, v, x, y = sp.symbols("u v x y")
+    fig, ax = new_figure(figsize=(7.5, 4.6))
+    plot_computation_graph(ax, sp.exp(u) * sp.sin(v), {u: x*y, v: x + y}, [x, y], at={x: 1, y: 0.5})
+    assert text_layout_problems(fig) == []
+    boxes = {t.get_text().split(" =")[0]: t.get_position() for t in ax.texts if t.get_text().startswith("$")}
+    a, b = np.array(boxes[r"$\frac{\partial v}{\partial x}"]), np.array(boxes[r"$\frac{\partial u}{\partial y}"])
+    assert np.linalg.norm(a - b) > 0.3                  # before: 0.22 apart, boxes touching
+
+
+def test_neuron_graph_matches_sympy():
+    ell, (w, b, xs, ys) = mh.neuron_loss_expr()
+    vals = {w: -0.7, b: 0.4, xs: 1.3, ys: 0}
+    fig, ax = new_figure(figsize=(11, 4))
+    g = mh.plot_neuron_graph(ax, -0.7, 0.4, 1.3, 0)
+    assert g["loss"] == pytest.approx(float(ell.subs(vals)), rel=1e-12)
+    assert g["dl_dw"] == pytest.approx(float(sp.diff(ell, w).subs(vals)), rel=1e-12)
+    assert g["dl_db"] == pytest.approx(float(sp.diff(ell, b).subs(vals)), rel=1e-12)
+    zz = sp.Symbol("z")
+    p = 1 / (1 + sp.exp(-zz))
+    assert g["dl_dp"] * float(sp.diff(p, zz).subs(zz, g["z"])) == pytest.approx(g["dl_dz"], rel=1e-12)
+    with pytest.raises(ValueError, match="0 or 1"):
+        mh.plot_neuron_graph(ax, 1, 0, 1, 0.5)

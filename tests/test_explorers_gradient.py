@@ -2,7 +2,7 @@
 
 References are independent of the explorers' code: the directional derivative is
 d/dt f(P₀ + t e_l) at t = 0 computed by sympy, and gradient descent on a quadratic
-½xᵀAx has the closed form x_n = (I − λA)ⁿ x₀ (exact rational arithmetic).
+½xᵀAx has the closed form x_n = (I − ηA)ⁿ x₀ (exact rational arithmetic).
 """
 import math
 import re
@@ -94,7 +94,7 @@ def test_descent_readout_matches_closed_form(lr, steps):
 
 
 def test_descent_diverges_beyond_two_over_lambda_max_on_the_notes_function():
-    f = (x**2 + y**2) / 2                       # converges for 0 < λ < 2 (notes 000-S4-GD)
+    f = (x**2 + y**2) / 2                       # converges for 0 < η < 2 (notes 000-S4-GD)
     ex = mh.gradient_descent_explorer(f, [x, y], (1.0, 1.0), lr=0.5, lr_max=2.5, steps=10)
     assert "diverged" not in ex.readout_text
     assert "2/λ_max(H) = 2.000" in ex.readout_text
@@ -143,3 +143,61 @@ def test_descent_paths_plot_rejects_wrong_shape():
     fig, ax = new_figure()
     with pytest.raises(ValueError, match=r"shape \(steps\+1, 2\)"):
         mh.plot_descent_paths(ax, x * y, [x, y], {"bad": np.zeros((3, 3))})
+
+
+# --- the running example: gradient descent on the neuron ---------------------------------------
+
+def _independent_neuron_reference(eta, steps, start=(-2.0, 3.0)):
+    """Plain numpy gradient descent on the mean cross-entropy, and J* from scipy's BFGS."""
+    from scipy.optimize import minimize
+
+    d = mh.load_neuron_data()
+    X, Y = d.x, d.y
+
+    def loss(th):
+        zz = th[0] * X + th[1]
+        return np.mean(np.log1p(np.exp(-np.abs(zz))) + np.maximum(zz, 0) - Y * zz)
+
+    th = np.array(start, dtype=float)
+    for _ in range(steps):
+        r = 1 / (1 + np.exp(-(th[0] * X + th[1]))) - Y
+        th = th - eta * np.array([np.mean(r * X), np.mean(r)])
+    best = minimize(loss, [0.0, 0.0], method="BFGS", options={"gtol": 1e-12})
+    return loss(th) - best.fun, best.x
+
+
+@pytest.mark.parametrize("eta, steps, regime", [(1.0, 40, "slow"), (5.0, 40, "good"), (24.0, 40, "oscillating"),
+                                                (30.0, 40, "diverging"), (2.0, 100, "good")])
+def test_neuron_descent_readout_matches_an_independent_run(eta, steps, regime):
+    ex = mh.neuron_descent_explorer()
+    before = ex.png
+    text = ex.update(eta=eta, steps=steps)
+    assert ex.png != before or (eta, steps) == (5.0, 40)
+    gap_ref, _ = _independent_neuron_reference(eta, steps)
+    gap = _number(text, "− J* =")
+    if gap_ref > 1e-8:
+        assert gap == pytest.approx(gap_ref, rel=0.06)
+    else:
+        assert gap < 1e-7
+    assert f"<b>{regime}:" in text
+
+
+def test_neuron_loss_plot_marks_the_minimiser():
+    fig, ax = new_figure()
+    star = mh.plot_neuron_loss(ax, {"η = 5": mh.gradient_descent(lambda th: th, [1.0, 1.0], lr=0.5, steps=3)})
+    _, best = _independent_neuron_reference(1.0, 0)
+    np.testing.assert_allclose(star, best, atol=1e-5)
+    with pytest.raises(ValueError, match=r"shape \(steps\+1, 2\)"):
+        mh.plot_neuron_loss(ax, {"bad": np.zeros((3, 3))})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(eta=0), "positive number"),
+    (dict(eta=50.0), "must lie in"),
+    (dict(steps=1), "integer ≥ 2"),
+    (dict(steps=200), "must lie in"),
+    (dict(start=(1.0,)), "two finite numbers"),
+])
+def test_neuron_descent_explorer_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mh.neuron_descent_explorer(**kwargs)

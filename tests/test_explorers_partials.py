@@ -96,3 +96,21 @@ def test_plot_partial_slices_returns_both_partials():
 def test_exported():
     assert mh.partial_slice_explorer is partial_slice_explorer
     assert "plot_partial_slices" in mh.__all__
+
+
+def test_plot_linearization_parallelogram_is_spanned_by_the_jacobian_columns():
+    r, t = sp.symbols("r theta")
+    F = [r * sp.cos(t), r * sp.sin(t)]
+    fig, axes = new_figure(1, 2, figsize=(10, 5))
+    out = mh.plot_linearization(axes, F, [r, t], (2.0, 1.0), h=0.25)
+    J = np.array(sp.Matrix(F).jacobian([r, t]).subs({r: 2.0, t: 1.0}).evalf(), dtype=float)
+    np.testing.assert_allclose(out["J"], J)
+    dashed = [ln for ln in axes[1].get_lines() if ln.get_linestyle() == "--"][0]
+    corners = np.column_stack([dashed.get_xdata(), dashed.get_ydata()])
+    F0 = np.array([2 * np.cos(1.0), 2 * np.sin(1.0)])
+    np.testing.assert_allclose(corners[1] - F0, 0.25 * J[:, 0])
+    np.testing.assert_allclose(corners[3] - F0, 0.25 * J[:, 1])
+    assert out["error"] == pytest.approx(mh.linearization_error(F, [r, t], (2.0, 1.0), 0.25))
+    assert axes[0].get_aspect() == axes[1].get_aspect() == 1.0          # circles stay circles
+    with pytest.raises(ValueError, match="h must be positive"):
+        mh.plot_linearization(axes, F, [r, t], (2.0, 1.0), h=0)

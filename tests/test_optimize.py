@@ -16,7 +16,7 @@ from mvcalc_helpers import gradient_descent, newton_method
 
 def test_trajectory_shape_start_and_closed_form():
     # f = ½(x² + γy²), the quadratic of Boyd & Vandenberghe, Convex Optimization §9.3.2 (here
-    # with a fixed step): the iterates are ((1 − λ)ᵏ x₀, (1 − λγ)ᵏ y₀)
+    # with a fixed step): the iterates are ((1 − η)ᵏ x₀, (1 − ηγ)ᵏ y₀)
     gamma, lr, x0 = 10.0, 0.05, np.array([3.0, -1.0])
     path = gradient_descent(lambda v: np.array([v[0], gamma * v[1]]), x0, lr=lr, steps=30)
     assert path.shape == (31, 2)
@@ -123,3 +123,36 @@ def test_numpy_integer_steps_are_accepted():
 def test_bad_callables_and_points(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- descent_regime: names checked on runs whose behaviour is known in closed form -----------
+
+from mvcalc_helpers import descent_regime  # noqa: E402
+
+
+@pytest.mark.parametrize("eta, expected", [
+    (0.02, "slow"),          # x_n = 0.98ⁿ: 40 steps leave 45 % of the distance
+    (0.5, "good"),           # 0.5ⁿ, monotone
+    (1.0, "good"),           # one step lands on the minimum
+    (1.8, "oscillating"),    # (−0.8)ⁿ: the sign flips every step, |x| shrinks
+    (2.0, "diverging"),      # (−1)ⁿ: bounces for ever
+    (2.3, "diverging"),      # (−1.3)ⁿ: grows
+])
+def test_descent_regime_on_a_parabola(eta, expected):
+    n = np.arange(41)
+    path = ((1 - eta) ** n * 1.5)[:, None]          # closed form of descent on f = ½x² from 1.5
+    assert descent_regime(0.5 * path[:, 0] ** 2, path, 0.0) == expected
+
+
+def test_descent_regime_thrown_off_after_getting_close_is_diverging():
+    xs = np.concatenate([0.5 ** np.arange(20), 1e-6 * 3.0 ** np.arange(1, 11)])   # in, then out again
+    path = xs[:, None]
+    assert descent_regime(xs**2, path, 0.0) == "diverging"
+    assert descent_regime(np.r_[1.0, np.inf, np.nan], np.array([[1.0], [np.inf], [np.nan]]), 0.0) == "diverging"
+
+
+def test_descent_regime_rejects_mismatched_runs():
+    with pytest.raises(ValueError, match="same run"):
+        descent_regime(np.ones(5), np.ones((4, 2)), 0.0)
+    with pytest.raises(ValueError, match="same run"):
+        descent_regime(np.ones(2), np.ones((2, 1)), 0.0)

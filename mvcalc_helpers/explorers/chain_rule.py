@@ -18,7 +18,7 @@ from ..chain_rule import _check_inner, chain_rule_terms
 from ..plotting import lambdify, new_figure, plot_contours
 from ._base import Explorer
 
-__all__ = ["chain_rule_path_explorer", "plot_computation_graph"]
+__all__ = ["chain_rule_path_explorer", "plot_computation_graph", "plot_neuron_graph"]
 
 
 def _node_positions(names, x):
@@ -27,15 +27,22 @@ def _node_positions(names, x):
     return {n: (x, float(yy)) for n, yy in zip(names, ys)}
 
 
-def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsize=12):
+def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsize=12, function_name="f"):
     """Draw the computation graph of z = f(intermediates, inputs) with local derivatives on the edges.
 
     Inputs are drawn on the left, intermediate variables in the middle, the output on the
-    right. Each edge a → b carries the local partial derivative ∂b/∂a: ∂u/∂t on input edges
-    (in the inputs), ∂z/∂u on output edges (in the intermediate variables, as a network layer
-    sees it), and ∂f/∂t on a direct (curved) edge when f also uses an input directly. With
-    ``at`` = {input: value}, each edge also shows its value there; the chain rule multiplies
-    along each path and adds the paths.
+    right. Each edge a → b carries the local derivative of b in a, written as the chapter
+    writes it:
+
+    * input edges: ∂u/∂x, or du/dt when there is a single input (u is a function of t alone);
+    * output edges: ∂z/∂u (in the intermediate variables, as a network layer sees it), or
+      dz/du when z depends on one variable only;
+    * when f also uses an input directly, the output node depends on that input along two
+      kinds of path, so the edges into the output carry the partials of the *function* f with
+      its other arguments held fixed: ∂f/∂t on the direct (curved) edge and ∂f/∂u on the others.
+
+    With ``at`` = {input: value}, each edge also shows its value there; the chain rule
+    multiplies along each path and adds the paths.
 
     Parameters
     ----------
@@ -45,6 +52,7 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
     inputs : list of input symbols
     output : name of the output node
     at : dict {input symbol: number}, optional
+    function_name : the name of f on the edges into the output when there is a direct edge
 
     Returns
     -------
@@ -60,6 +68,8 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
     >>> edges = plot_computation_graph(ax, u*v, {u: sp.exp(t), v: sp.cos(t)}, [t])   # notes 000 §3 ex. 1
     >>> edges
     {('t', 'u'): exp(t), ('t', 'v'): -sin(t), ('u', 'z'): v, ('v', 'z'): u}
+    >>> print(*[t.get_text().split(" =")[0] for t in ax.texts if "=" in t.get_text()])  # one input: du/dt
+    $\\frac{du}{dt} $\\frac{dv}{dt} $\\frac{\\partial z}{\\partial u} $\\frac{\\partial z}{\\partial v}
     """
     from matplotlib.patches import Circle
 
@@ -103,6 +113,21 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
             if d != 0:
                 edges[(str(s), output)] = d
 
+    has_direct = any(b == output and a in {str(s) for s in inputs} for a, b in edges)
+    n_into_output = sum(1 for _, b in edges if b == output)
+
+    def edge_symbol(a, b):
+        if b == output:
+            head = function_name if has_direct else b
+            one = n_into_output == 1 and not has_direct
+        else:
+            head = b
+            one = len(inputs) == 1
+        return rf"\frac{{d{head}}}{{d{a}}}" if one else rf"\frac{{\partial {head}}}{{\partial {a}}}"
+
+    def crosses(a, b):           # an input edge that goes diagonally across the picture
+        return pos[a][0] == 0.0 and pos[b][0] == 1.0 and abs(pos[a][1] - pos[b][1]) > 0.4
+
     r = 0.11
     mid_ys = [pos[str(m)][1] for m in mids] or [0.5]
     top, bottom = max(mid_ys) + 0.3, min(mid_ys) - 0.3
@@ -111,7 +136,10 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         (xa, ya), (xb, yb) = pos[a], pos[b]
         direct = xb - xa > 1.5
         # several inputs: input-edge labels near the source, so that crossing edges' labels don't collide
+        # crossing edges: labels near the target, away from the crossing and from each other
         frac = 0.36 if (xa == 0.0 and len(inputs) > 1) else 0.5
+        if crosses(a, b):
+            frac = 0.72
         mx, my = xa + frac * (xb - xa), ya + frac * (yb - ya)
         rad = 0.0
         if direct:   # arc over (or under) the middle layer; arc3's apex is rad·dx/2 off the chord
@@ -123,9 +151,9 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         ax.annotate("", xy=(xb, yb), xytext=(xa, ya),
                     arrowprops=dict(arrowstyle="-|>", lw=1.6, color="0.25", shrinkA=22, shrinkB=22,
                                     mutation_scale=16, connectionstyle=f"arc3,rad={rad:.3f}"))
-        label = rf"$\frac{{\partial {b}}}{{\partial {a}}} = {sp.latex(d)}$"
+        label = rf"${edge_symbol(a, b)} = {sp.latex(d)}$"
         if subs_all is not None:
-            label += f"\n= {float(d.subs(subs_all)):.3f}"
+            label += f"\n= {float(d.subs(subs_all)):.3f}".replace("-", "−")
         ax.text(mx, my, label, ha="center", va="center", fontsize=fontsize - 1,
                 bbox=dict(boxstyle="round,pad=0.25", fc="lightyellow", ec="0.6"))
     for name, (xn, yn) in pos.items():
@@ -133,7 +161,7 @@ def plot_computation_graph(ax, f, inner, inputs, *, output="z", at=None, fontsiz
         ax.add_patch(Circle((xn, yn), r, fc=colour, ec="0.2", lw=1.5, zorder=3))
         ax.text(xn, yn, f"${name}$", ha="center", va="center", fontsize=fontsize + 3, zorder=4)
         if name in values:
-            ax.text(xn, yn - r - 0.05, f"{values[name]:.3f}", ha="center", va="top", fontsize=fontsize - 2,
+            ax.text(xn, yn - r - 0.05, f"{values[name]:.3f}".replace("-", "−"), ha="center", va="top", fontsize=fontsize - 2,
                     color="0.3", zorder=4)
     ax.set_xlim(-0.3, 2.3)
     ax.set_ylim(min(y_extent) - 0.1, max(y_extent) + 0.1)
@@ -239,7 +267,10 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     fl, ul, vl = C["latex"]
     plot_contours(axc, gu, gv, np.where(np.isfinite(gz), gz, np.nan), levels=18, labels=("u", "v"),
                   title=f"z = ${fl}$ and the path", cmap="viridis")
-    axc.set_aspect("auto")
+    # equal scales when u and v have comparable ranges, so a circular path is drawn as a circle;
+    # otherwise (e.g. u = eᵗ against v = cos t) stretch the axes to use the panel
+    wide = (ulim[1] - ulim[0]) / (vlim[1] - vlim[0])
+    axc.set_aspect("equal" if 0.4 < wide < 2.5 else "auto")
     axc.plot(us, vs, color="white", lw=2.5)
     axc.plot(us, vs, color="crimson", lw=1.5, label=f"path u = ${ul}$, v = ${vl}$")
     axc.legend(loc="upper right", fontsize=8)
@@ -250,7 +281,8 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     axz.plot(ts, zs, color="navy", lw=2, label="z(t) = f(u(t), v(t))")
     axz.set(xlabel="t", ylabel="z", title="z(t) and its tangent: slope dz/dt")
     zpad = 0.1 * (zs.max() - zs.min() or 1.0)
-    axz.set_xlim(lo, hi)
+    tpad = 0.04 * (hi - lo)                 # the point at a slider end stays whole (not cut off)
+    axz.set_xlim(lo - tpad, hi + tpad)
     axz.set_ylim(zs.min() - zpad, zs.max() + zpad)
     (tan_z,) = axz.plot([], [], "--", color="darkorange", lw=2, label="tangent")
     (pt_z,) = axz.plot([], [], "o", color="crimson", ms=8)
@@ -295,3 +327,95 @@ def chain_rule_path_explorer(f=None, u=None, v=None, t0: float = 0.5, *, tlim=(-
     animated = [pt_c, arrow, pt_z, tan_z, *bars, *texts, tlabel]
     return Explorer(fig, controls, update, animated=animated,
                     title="Chain rule along a path (链式法则): dz/dt = ∂z/∂u·du/dt + ∂z/∂v·dv/dt")
+
+
+def plot_neuron_graph(ax, w: float, b: float, x: float, y: float, *, fontsize: int = 11):
+    """The running example's computation graph for one image, forward and backward.
+
+    Nodes w, x, b → z = w·x + b → p = σ(z) → ℓ = −y log p − (1 − y) log(1 − p) (and the
+    label y → ℓ). Each edge carries its local derivative (∂z/∂w = x, ∂z/∂b = 1,
+    dp/dz = p(1 − p), ∂ℓ/∂p = (p − y)/(p(1 − p))) and its value; above each node its forward
+    value, below it in red the backward value ∂ℓ/∂(node), the product of the local derivatives
+    along the path from ℓ. The edges from the data x and y are grey: they are not trained.
+
+    Returns
+    -------
+    dict with the forward values ``z``, ``p``, ``loss`` and the backward values ``dl_dp``,
+    ``dl_dz``, ``dl_dw``, ``dl_db`` (floats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_neuron_graph, sigmoid
+    >>> fig, ax = new_figure(figsize=(11, 4))
+    >>> g = plot_neuron_graph(ax, w=2.0, b=-1.0, x=1.5, y=1.0)
+    >>> p = sigmoid(2.0 * 1.5 - 1.0)
+    >>> np.allclose([g["dl_dz"], g["dl_dw"], g["dl_db"]], [p - 1, (p - 1) * 1.5, p - 1])
+    True
+    """
+    from matplotlib.patches import Circle
+
+    from ..neuron import sigmoid
+
+    try:
+        w, b, x, y = (float(v) for v in (w, b, x, y))
+    except (TypeError, ValueError):
+        raise TypeError("w, b, x and y must be numbers (one example)") from None
+    if y not in (0.0, 1.0):
+        raise ValueError(f"the label y must be 0 or 1, got {y}")
+    z = w * x + b
+    p = float(sigmoid(z))
+    loss = float(np.logaddexp(0.0, z) - y * z)
+    dp_dz = p * (1 - p)
+    dl_dp = (p - y) / dp_dz
+    dl_dz = p - y                        # = dl_dp · dp_dz, without dividing by a tiny p(1 − p)
+    dl_dw, dl_db = dl_dz * x, dl_dz
+    pos = {"w": (0.0, 1.0), "x": (0.0, 0.5), "b": (0.0, 0.0), "z": (1.3, 0.5), "p": (2.6, 0.5),
+           "y": (2.6, -0.25), "ℓ": (3.9, 0.5)}
+    tex = {"w": "w", "x": "x", "b": "b", "z": "z", "p": "p", "y": "y", "ℓ": r"\ell"}
+    fwd = {"w": w, "x": x, "b": b, "z": z, "p": p, "y": y, "ℓ": loss}
+    back = {"w": dl_dw, "b": dl_db, "z": dl_dz, "p": dl_dp, "ℓ": 1.0}
+    local = {("w", "z"): (r"\frac{\partial z}{\partial w} = x", x),
+             ("b", "z"): (r"\frac{\partial z}{\partial b} = 1", 1.0),
+             ("z", "p"): (r"\frac{dp}{dz} = p(1-p)", dp_dz),
+             ("p", "ℓ"): (r"\frac{\partial \ell}{\partial p} = \frac{p-y}{p(1-p)}", dl_dp)}
+    num = lambda v: f"{v:.3f}".replace("-", "−")
+    r = 0.13
+    for (a, c) in [("w", "z"), ("x", "z"), ("b", "z"), ("z", "p"), ("p", "ℓ"), ("y", "ℓ")]:
+        (xa, ya), (xc, yc) = pos[a], pos[c]
+        data_edge = (a, c) not in local
+        ax.annotate("", xy=(xc, yc), xytext=(xa, ya),
+                    arrowprops=dict(arrowstyle="-|>", lw=1.6, color="0.7" if data_edge else "0.25",
+                                    shrinkA=20, shrinkB=20, mutation_scale=15))
+        if not data_edge:
+            lab, val = local[(a, c)]
+            frac = 0.5 if ya == yc else 0.55
+            mx, my = xa + frac * (xc - xa), ya + frac * (yc - ya)
+            my += 0.2 if ya == yc else 0.0
+            ax.text(mx, my, f"${lab}$\n= {num(val)}", ha="center", va="center", fontsize=fontsize - 1,
+                    bbox=dict(boxstyle="round,pad=0.25", fc="lightyellow", ec="0.6"))
+    for name, (xn, yn) in pos.items():
+        data_node = name in ("x", "y")
+        colour = "#eeeeee" if data_node else ("#cfe3ff" if xn == 0.0 else "#ffd9cc" if name == "ℓ" else "#d8f5d0")
+        ax.add_patch(Circle((xn, yn), r, fc=colour, ec="0.2", lw=1.5, zorder=3))
+        ax.text(xn, yn, f"${tex[name]}$", ha="center", va="center", fontsize=fontsize + 4, zorder=4)
+        side = -1 if xn == 0.0 else 1
+        if xn == 0.0:      # inputs: values to the left of the node
+            ax.text(xn - r - 0.06, yn + 0.07, f"{name} = {num(fwd[name])}", ha="right", va="center",
+                    fontsize=fontsize - 1, color="0.2")
+            if name in back:
+                ax.text(xn - r - 0.06, yn - 0.08, f"∂ℓ/∂{name} = {num(back[name])}", ha="right",
+                        va="center", fontsize=fontsize - 1, color="tab:red")
+        else:
+            ax.text(xn, yn + r + 0.04, f"{name} = {num(fwd[name])}", ha="center", va="bottom",
+                    fontsize=fontsize - 1, color="0.2")
+            if name in back:
+                ax.text(xn, yn - r - 0.04, f"∂ℓ/∂{name} = {num(back[name])}", ha="center", va="top",
+                        fontsize=fontsize - 1, color="tab:red")
+        del side
+    ax.set_xlim(-1.25, 4.3)
+    ax.set_ylim(-0.5, 1.25)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"z": z, "p": p, "loss": loss, "dl_dp": dl_dp, "dl_dz": dl_dz, "dl_dw": dl_dw, "dl_db": dl_db}

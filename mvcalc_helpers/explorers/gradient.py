@@ -1,5 +1,6 @@
-"""Chapter 3 explorers and figures: the directional derivative ∂f/∂l = |∇f| cos θ and
-gradient descent x_{n+1} = x_n − λ∇f(x_n) on a contour map.
+"""Chapter 3 explorers and figures: the directional derivative ∂f/∂l = |∇f| cos θ,
+gradient descent x_{n+1} = x_n − η∇f(x_n) on a contour map, and gradient descent on the
+course's running example (one sigmoid neuron, loss J(w, b)) with a learning-rate slider.
 
 Everything numeric is prepared once with sympy (gradient, lambdified functions); a slider
 update only moves a few artists (blitting over a cached contour background).
@@ -13,7 +14,7 @@ import numpy as np
 from .._validation import as_interval
 
 __all__ = ["directional_derivative_explorer", "gradient_descent_explorer",
-           "plot_gradient_field", "plot_descent_paths"]
+           "plot_gradient_field", "plot_descent_paths", "plot_neuron_loss", "neuron_descent_explorer"]
 
 # loss axis of the descent explorer: values outside are clipped (the path is drawn anyway)
 _LOSS_FLOOR, _LOSS_CEIL = 1e-12, 1e6
@@ -42,6 +43,17 @@ def _two_variable_function(f, vars, default):
         raise ValueError(f"f contains symbols {sorted(map(str, extra))} that are not in vars {vars}: "
                          "substitute numbers for them first")
     return f, vars
+
+
+def _check_rate_and_steps(rates, steps, min_steps):
+    """Learning rates must be positive numbers, step counts integers ≥ ``min_steps``."""
+    for name, val in rates:
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
+            raise ValueError(f"{name} must be a positive number (the step size η > 0), got {val!r}")
+    for name, val in steps:
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < min_steps:
+            what = "a positive integer" if min_steps == 1 else f"an integer ≥ {min_steps}"
+            raise ValueError(f"{name} must be {what}, got {val!r}")
 
 
 def _window(lim, centre, name):
@@ -98,7 +110,7 @@ def plot_descent_paths(ax, f, vars, paths, xlim=(-2, 2), ylim=(-2, 2), *, levels
                        title=None):
     """Contour map of f with one or more optimisation paths drawn as connected dots.
 
-    ``paths`` maps a label (e.g. ``"λ = 0.1"``) to an array of shape (steps+1, 2), as returned
+    ``paths`` maps a label (e.g. ``"η = 0.1"``) to an array of shape (steps+1, 2), as returned
     by :func:`mvcalc_helpers.gradient_descent`. Points outside the window are clipped.
     Returns the list of ``Line2D`` artists.
 
@@ -111,7 +123,7 @@ def plot_descent_paths(ax, f, vars, paths, xlim=(-2, 2), ylim=(-2, 2), *, levels
     >>> x, y = sp.symbols("x y")
     >>> path = gradient_descent(lambda v: v, [1.5, 1.0], lr=0.3, steps=10)   # f = ½(x² + y²)
     >>> fig, ax = new_figure()
-    >>> lines = plot_descent_paths(ax, (x**2 + y**2) / 2, [x, y], {"λ = 0.3": path})
+    >>> lines = plot_descent_paths(ax, (x**2 + y**2) / 2, [x, y], {"η = 0.3": path})
     >>> len(lines), lines[0].get_xdata().size
     (1, 11)
     """
@@ -218,7 +230,7 @@ def directional_derivative_explorer(f=None, vars=None, point=(1.0, 1.0), *, thet
                      fontsize=8, color="gray")
     axd.axhline(0, color="k", lw=0.6)
     axd.set_xticks([-180, -90, 0, 90, 180])
-    axd.set_xlim(-180, 180)
+    axd.set_xlim(-190, 190)                 # the marker at θ = ±180° stays whole (not cut off)
     axd.set_ylim(-1.25 * gnorm, 1.25 * gnorm)
     axd.set_xlabel("θ = angle between e_l and ∇f (degrees)")
     axd.set_ylabel("∂f/∂l at P₀")
@@ -251,21 +263,22 @@ def directional_derivative_explorer(f=None, vars=None, point=(1.0, 1.0), *, thet
 def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 0.05, steps: int = 20,
                               lr_max: float = 0.25, steps_max: int = 60, xlim=(-2.2, 2.2),
                               ylim=(-1.3, 1.3)):
-    """Slider explorer: gradient descent x_{n+1} = x_n − λ∇f(x_n) on a contour map.
+    """Slider explorer: gradient descent x_{n+1} = x_n − η∇f(x_n) on a contour map.
 
-    Sliders: the learning rate λ (``lr``) and the number of steps. Left: the path on the
+    Sliders: the learning rate η (keyword and control ``lr``) and the number of steps. Left: the path on the
     contour map; right: the loss f(x_n) against n (log scale). The readout gives the final
     loss and says "diverged" when the loss ended above f(x₀) (or overflowed). For a quadratic
-    f (constant Hessian H) it also shows the stability bound λ < 2/λ_max(H).
+    f (constant Hessian H) it also shows the stability bound η < 2/λ_max(H) (λ_max: the
+    largest eigenvalue of H).
     Default f = ½(x² + 10y²): an ill-conditioned bowl (condition number 10) on which descent
-    zig-zags, converges for λ < 0.2 and diverges beyond.
+    zig-zags, converges for η < 0.2 and diverges beyond.
 
     Examples
     --------
     >>> from mvcalc_helpers import gradient_descent_explorer
     >>> ex = gradient_descent_explorer()
     >>> ex.update(lr=0.1, steps=30)      # x₃₀ = (−1.8·0.9³⁰, 0): loss 1.62·0.81³⁰ ≈ 0.002911
-    'λ = 0.10, 30 steps: final loss f(x₃₀) = <b>0.002911</b> (f(x₀) = 5.67; stable for λ < 2/λ_max(H) = 0.200)'
+    'η = 0.10, 30 steps: final loss f(x₃₀) = <b>0.002911</b> (f(x₀) = 5.67; stable for η < 2/λ_max(H) = 0.200)'
     >>> "diverged" in ex.update(lr=0.22)
     True
     """
@@ -279,12 +292,7 @@ def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 
 
     f, vars = _two_variable_function(f, vars, lambda x, y: (x**2 + 10 * y**2) / 2)
     start = _point(x0, "x0")
-    for name, val in (("lr", lr), ("lr_max", lr_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, float)) or not (np.isfinite(val) and val > 0):
-            raise ValueError(f"{name} must be a positive number (the notes' λ > 0), got {val!r}")
-    for name, val in (("steps", steps), ("steps_max", steps_max)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-            raise ValueError(f"{name} must be a positive integer, got {val!r}")
+    _check_rate_and_steps((("lr", lr), ("lr_max", lr_max)), (("steps", steps), ("steps_max", steps_max)), 1)
     if lr > lr_max or steps > steps_max:
         raise ValueError(f"the initial lr={lr} and steps={steps} must not exceed lr_max={lr_max} "
                          f"and steps_max={steps_max}")
@@ -303,7 +311,7 @@ def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 
     if not H.free_symbols:
         lam_max = max(abs(float(ev)) for ev in sp.Matrix(H).evalf().eigenvals())
         if lam_max > 0:
-            bound = f"; stable for λ < 2/λ_max(H) = {2 / lam_max:.3f}"
+            bound = f"; stable for η < 2/λ_max(H) = {2 / lam_max:.3f}"
 
     fig, (ax, axl) = new_figure(1, 2, figsize=(10.0, 4.0), width_ratios=[1.35, 1])
     X, Y, Z = function_grid(f, vars, xlim, ylim, n=121)
@@ -339,16 +347,171 @@ def gradient_descent_explorer(f=None, vars=None, x0=(-1.8, 0.9), *, lr: float = 
         diverged = not np.isfinite(final) or final > f0
         status.set_text("diverged" if diverged else "")
         final_txt = "overflow (∞)" if not np.isfinite(final) else f"{final:.4g}"
-        text = (f"λ = {lr:.2f}, {int(steps)} steps: final loss f(x{str(int(steps)).translate(subs)}) = "
+        text = (f"η = {lr:.2f}, {int(steps)} steps: final loss f(x{str(int(steps)).translate(subs)}) = "
                 f"<b>{final_txt}</b> (f(x₀) = {f0:.3g}{bound})")
         if diverged:
-            text += " — <b>diverged</b>: the loss grew; make λ smaller"
+            text += " — <b>diverged</b>: the loss grew; make η smaller"
         return text
 
     controls = {
-        "lr": widgets.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="λ",
+        "lr": widgets.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="η",
                                   readout_format=".2f"),
         "steps": widgets.IntSlider(value=steps, min=1, max=steps_max, step=1, description="steps"),
     }
     return Explorer(fig, controls, update, animated=[path_line, loss_line, status],
-                    title="Gradient descent: choose the learning rate λ and the number of steps")
+                    title="Gradient descent: choose the learning rate η and the number of steps")
+
+
+# the (w, b) window of the running example's loss surface: the minimiser (3.36, 0.50), the
+# default start (−2, 3) and the overshoots of the larger learning rates
+_NEURON_WLIM, _NEURON_BLIM = (-3.0, 8.0), (-3.5, 4.0)
+
+
+def _neuron_problem(data):
+    from ..neuron import load_neuron_data, neuron_fit, neuron_loss
+
+    d = load_neuron_data() if data is None else data
+    w_star, b_star = neuron_fit(d.x, d.y)
+    return d, np.array([w_star, b_star]), float(neuron_loss(w_star, b_star, d.x, d.y))
+
+
+def plot_neuron_loss(ax, paths=None, *, data=None, wlim=_NEURON_WLIM, blim=_NEURON_BLIM,
+                     levels: int = 30, n: int = 121, title=None):
+    """Contour map of the running example's loss J(w, b) with its minimiser and descent paths.
+
+    ``paths`` maps a label (e.g. ``"η = 5"``) to an array of (w, b) iterates, shape
+    (steps+1, 2), as returned by :func:`mvcalc_helpers.gradient_descent`. ``data`` is a
+    :class:`~mvcalc_helpers.NeuronData` (default: :func:`~mvcalc_helpers.load_neuron_data`).
+    The levels are spaced evenly in log(J − J*), so the flat valley around the minimiser shows.
+    Returns ``(w*, b*)``, the minimiser (marked with a star).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_neuron_loss
+    >>> fig, ax = new_figure()
+    >>> np.round(plot_neuron_loss(ax), 2)
+    array([3.36, 0.5 ])
+    """
+    from ..neuron import neuron_loss
+
+    d, star, J_star = _neuron_problem(data)
+    wlim, blim = as_interval(wlim, "wlim"), as_interval(blim, "blim")
+    W, B = np.meshgrid(np.linspace(*wlim, n), np.linspace(*blim, n))
+    gap = neuron_loss(W, B, d.x, d.y) - J_star
+    lv = np.geomspace(max(gap.min(), 1e-4), gap.max(), levels)
+    ax.contourf(W, B, np.maximum(gap, lv[0]), levels=lv, cmap="viridis_r", norm=_log_norm(lv))
+    ax.contour(W, B, np.maximum(gap, lv[0]), levels=lv, colors="k", linewidths=0.3, alpha=0.5)
+    ax.plot(*star, "*", color="gold", mec="k", ms=15, zorder=6, label="minimiser (w*, b*)")
+    for label, path in dict(paths or {}).items():
+        p = np.asarray(path, dtype=float)
+        if p.ndim != 2 or p.shape[1] != 2:
+            raise ValueError(f"path {label!r} must have shape (steps+1, 2), got {p.shape}")
+        ax.plot(p[:, 0], p[:, 1], "o-", ms=3, lw=1.2, label=str(label), zorder=5)
+    if paths:
+        ax.plot(*np.asarray(next(iter(dict(paths).values())), dtype=float)[0], "ks", ms=7, zorder=6,
+                label="start")
+    ax.set_xlim(*wlim)
+    ax.set_ylim(*blim)
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("bias b")
+    ax.set_title(title or "loss J(w, b) of the neuron (contours of J − J*, log-spaced)")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return star
+
+
+def _log_norm(levels):
+    from matplotlib.colors import LogNorm
+
+    return LogNorm(vmin=levels[0], vmax=levels[-1])
+
+
+_REGIME_TEXT = {
+    "slow": "slow: every step goes downhill, but η is too small to get there in this many steps",
+    "good": "good: converged",
+    "oscillating": "oscillating: the steps overshoot across the valley and zig-zag in, but converge",
+    "diverging": "diverging: the steps overshoot more and more and the path never settles; make η smaller",
+}
+
+
+def neuron_descent_explorer(eta: float = 5.0, steps: int = 40, *, start=(-2.0, 3.0),
+                            eta_max: float = 40.0, steps_max: int = 100, data=None):
+    """Slider explorer: gradient descent on the running example's loss J(w, b), learning rate η.
+
+    The neuron p = σ(w·x + b) on the digits 0/1 (:mod:`mvcalc_helpers.neuron`) is trained by
+    (w, b) ← (w, b) − η ∇J(w, b) from ``start``. Left: the path on the contour map of J;
+    right: the gap J(wₙ, bₙ) − J* (log scale) against the step n. The readout names the
+    regime (:func:`mvcalc_helpers.descent_regime`): slow, good, oscillating or diverging.
+    On these data, with 40 steps, that is slow for η ≲ 2, good up to about 22, oscillating
+    near 24–26 and diverging beyond (chapter 5 explains the threshold by the curvature at the minimiser).
+
+    Parameters
+    ----------
+    eta, steps : initial slider values (learning rate η > 0, number of steps)
+    start : the initial (w, b)
+    eta_max, steps_max : slider ranges (η from 0.5, steps from 1)
+    data : a :class:`~mvcalc_helpers.NeuronData` (default: the 360 zeros and ones)
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import neuron_descent_explorer
+    >>> ex = neuron_descent_explorer()
+    >>> [ex.update(eta=eta).split("<b>")[-1].split(":")[0] for eta in (1, 10, 24, 30)]
+    ['slow', 'good', 'oscillating', 'diverging']
+    """
+    import ipywidgets as widgets
+
+    from ..neuron import neuron_gradient, neuron_loss
+    from ..optimize import descent_regime, gradient_descent
+    from ..plotting import new_figure
+    from ._base import Explorer
+
+    _check_rate_and_steps((("eta", eta), ("eta_max", eta_max)), (("steps", steps), ("steps_max", steps_max)), 2)
+    if not (0.5 <= eta <= eta_max) or steps > steps_max:
+        raise ValueError(f"the initial eta={eta} and steps={steps} must lie in [0.5, eta_max={eta_max}] "
+                         f"and [2, steps_max={steps_max}]")
+    start = _point(start, "start")
+    d, star, J_star = _neuron_problem(data)
+
+    def grad(theta):
+        return neuron_gradient(theta[0], theta[1], d.x, d.y)
+
+    fig, (ax, axl) = new_figure(1, 2, figsize=(11.0, 4.4), width_ratios=[1.3, 1])
+    wlim = (min(_NEURON_WLIM[0], start[0] - 1), max(_NEURON_WLIM[1], start[0] + 1))
+    blim = (min(_NEURON_BLIM[0], start[1] - 1), max(_NEURON_BLIM[1], start[1] + 1))
+    plot_neuron_loss(ax, data=d, wlim=wlim, blim=blim, title="gradient descent on J(w, b)")
+    ax.plot(*start, "ks", ms=7, zorder=6)
+    (path_line,) = ax.plot([], [], "o-", color="tab:red", ms=3, lw=1.2, zorder=5)
+    (end_marker,) = ax.plot([], [], "o", color="white", mec="tab:red", mew=2, ms=9, zorder=7, clip_on=False)
+    gap0 = float(neuron_loss(start[0], start[1], d.x, d.y)) - J_star
+    floor = 1e-16
+    axl.set_yscale("log")
+    axl.set_xlim(0, steps_max)
+    axl.set_ylim(floor, 10 * gap0)
+    axl.set_xlabel("step n")
+    axl.set_ylabel("J(wₙ, bₙ) − J*")
+    axl.set_title("distance to the minimum (log scale)")
+    (gap_line,) = axl.plot([], [], "o-", color="tab:red", ms=3, lw=1.2)
+    subs = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+    def update(eta, steps):
+        path = gradient_descent(grad, start, lr=float(eta), steps=int(steps))
+        losses = neuron_loss(path[:, 0], path[:, 1], d.x, d.y)
+        regime = descent_regime(losses, path, J_star)
+        path_line.set_data(path[:, 0], path[:, 1])
+        end = np.clip(path[-1], [wlim[0], blim[0]], [wlim[1], blim[1]])   # on the map's edge if off it
+        end_marker.set_data([end[0]], [end[1]])
+        gap_line.set_data(np.arange(losses.size), np.clip(losses - J_star, floor, None))
+        n = str(int(steps)).translate(subs)
+        off = "" if np.allclose(end, path[-1]) else " (off the map)"
+        return (f"η = {eta:.1f}, {int(steps)} steps: J(w{n}, b{n}) − J* = {max(losses[-1] - J_star, 0):.1e}"
+                f"{off} — <b>{_REGIME_TEXT[regime]}</b>")
+
+    controls = {
+        "eta": widgets.FloatSlider(value=float(eta), min=0.5, max=float(eta_max), step=0.5, description="η",
+                                   readout_format=".1f"),
+        "steps": widgets.IntSlider(value=int(steps), min=2, max=int(steps_max), step=1, description="steps"),
+    }
+    return Explorer(fig, controls, update, animated=[path_line, end_marker, gap_line],
+                    title="Training the neuron: choose the learning rate η (slow / good / oscillating / diverging)")

@@ -12,7 +12,7 @@ from .._validation import as_expr, as_interval
 from ..plotting import function_grid, lambdify, new_figure, plot_surface
 from ._base import Explorer
 
-__all__ = ["partial_slice_explorer", "plot_partial_slices"]
+__all__ = ["partial_slice_explorer", "plot_partial_slices", "plot_linearization"]
 
 
 def _xy_function(f, name="f"):
@@ -164,7 +164,8 @@ def partial_slice_explorer(f=None, x0: float = 1.0, y0: float = 2.0, *, xlim=Non
     (tan3,) = ax3.plot([], [], [], color="navy", lw=2.2, ls="--")
     (pt3,) = ax3.plot([], [], [], "ko", ms=6)
 
-    ax2.set_xlim(*xlim)
+    xpad = 0.04 * (xlim[1] - xlim[0])       # the point at a slider end stays whole (not cut off)
+    ax2.set_xlim(xlim[0] - xpad, xlim[1] + xpad)
     ax2.set_ylim(*zlim)
     ax2.set_xlabel("x")
     ax2.set_ylabel("z")
@@ -209,3 +210,91 @@ def partial_slice_explorer(f=None, x0: float = 1.0, y0: float = 2.0, *, xlim=Non
     }
     return Explorer(fig, controls, update, animated=[slice3, plane3, tan3, pt3, slice2, tan2, pt2, label],
                     title="Partial derivative = slope of a slice (偏导数的几何意义)")
+
+
+def plot_linearization(axes, F=None, vars=None, point=(1.5, np.pi / 6), h: float = 0.4, *,
+                       cells: int = 3, labels=None):
+    """Two panels: a grid and a small square near p, and their images under a map F: ℝ² → ℝ².
+
+    The map bends the grid lines into curves; the image of the small square [p, p + h]² is a
+    curved quadrilateral, and the linear approximation F(p + Δ) ≈ F(p) + J(p)Δ replaces it by
+    the parallelogram spanned by h times the two columns of the Jacobian J(p) (drawn as
+    arrows). Both panels have equal aspect (a circle stays a circle).
+
+    Parameters
+    ----------
+    axes : two 2-D matplotlib axes (domain, image)
+    F : two sympy expressions in ``vars`` (default: polar coordinates (r cos θ, r sin θ))
+    vars : the two symbols (default r, θ)
+    point : p (default (1.5, π/6))
+    h : side of the small square
+    cells : the grid has ``cells`` squares of side h on each side of p
+    labels : axis names ((domain x, domain y), (image x, image y)); default from vars / x, y
+
+    Returns
+    -------
+    dict with ``J`` (2×2 numpy array, the Jacobian at p) and ``error`` (the largest distance
+    between the image of the square's boundary and the parallelogram, see
+    :func:`mvcalc_helpers.linearization_error`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_linearization
+    >>> fig, axes = new_figure(1, 2)
+    >>> out = plot_linearization(axes)         # polar coordinates at (r, θ) = (1.5, π/6)
+    >>> np.allclose(out["J"], [[np.cos(np.pi/6), -1.5*np.sin(np.pi/6)], [np.sin(np.pi/6), 1.5*np.cos(np.pi/6)]])
+    True
+    """
+    from ..chain_rule import linearization_error
+
+    if F is None:
+        r, th = sp.symbols("r theta")
+        F, vars = [r * sp.cos(th), r * sp.sin(th)], [r, th]
+        labels = labels or (("r", "θ"), ("x = r cos θ", "y = r sin θ"))
+    F = [as_expr(Fi, "F") for Fi in F]
+    if len(F) != 2 or vars is None or len(vars) != 2:
+        raise ValueError("F must be two expressions (a map ℝ² → ℝ²) in the two symbols vars")
+    labels = labels or ((str(vars[0]), str(vars[1])), ("x", "y"))
+    p = np.array([float(c) for c in point])
+    h = float(h)
+    if not h > 0:
+        raise ValueError(f"h must be positive, got {h}")
+    ax0, ax1 = axes
+    f = sp.lambdify(list(vars), F, "numpy")
+
+    def image(a, b):
+        out = f(a, b)
+        return [np.broadcast_to(np.asarray(o, dtype=float), np.shape(a)) for o in out]
+
+    J = np.array(sp.Matrix(F).jacobian(sp.Matrix(list(vars))).subs(dict(zip(vars, p))).evalf(), dtype=float)
+    Fp = np.array([float(v) for v in image(np.array(p[0]), np.array(p[1]))])
+    ticks = np.arange(-cells, cells + 1)
+    fine = np.linspace(-cells * h, cells * h, 200)
+    for k in ticks:                                     # grid lines through p ± k h
+        for a, b in ((p[0] + k * h + 0 * fine, p[1] + fine), (p[0] + fine, p[1] + k * h + 0 * fine)):
+            ax0.plot(a, b, color="0.6", lw=0.8)
+            ax1.plot(*image(a, b), color="0.6", lw=0.8)
+    s = np.linspace(0, h, 50)
+    z, full = np.zeros_like(s), np.full_like(s, h)
+    sq = np.concatenate([np.column_stack(c) for c in ((s, z), (full, s), (s[::-1], full), (z, s[::-1]))])
+    ax0.fill(p[0] + sq[:, 0], p[1] + sq[:, 1], color="tab:orange", alpha=0.5, label="small square at p")
+    ax0.plot(*p, "ko", ms=5)
+    ax1.fill(*image(p[0] + sq[:, 0], p[1] + sq[:, 1]), color="tab:orange", alpha=0.5,
+             label="its image F(square)")
+    corners = np.array([[0, 0], [h, 0], [h, h], [0, h], [0, 0]]) @ J.T + Fp
+    ax1.plot(corners[:, 0], corners[:, 1], "--", color="tab:blue", lw=1.8,
+             label="parallelogram F(p) + J·square (arrows: h·J e₁, h·J e₂)")
+    for col, name in ((0, "h·J e₁"), (1, "h·J e₂")):
+        v = h * J[:, col]
+        ax1.annotate("", xy=Fp + v, xytext=Fp, arrowprops=dict(arrowstyle="-|>", color="tab:blue", lw=1.8))
+    ax1.plot(*Fp, "ko", ms=5)
+    for ax, (lx, ly), title in ((ax0, labels[0], "domain: a grid and a small square"),
+                                (ax1, labels[1], "image under F: curved, ≈ a parallelogram")):
+        ax.set_aspect("equal")
+        ax.set_xlabel(lx)
+        ax.set_ylabel(ly)
+        ax.set_title(title)
+        ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    return {"J": J, "error": linearization_error(F, vars, p, h)}
