@@ -86,9 +86,6 @@ from mvcalc_helpers.plotting import cjk_font, text_layout_problems, use_cjk_font
 
 # figures of other chapters with a known problem, being fixed by their chapter's owner
 KNOWN_PROBLEMS = {
-    "taylor_explorer": "chapter 4: the 3-D axes' tick labels crowd each other (teach-b)",
-    "taylor_explorer (3x² − 4xy + y²)": "chapter 4: the 3-D axes' tick labels crowd each other (teach-b)",
-    "plot_backprop_graph": "chapter 7: the b1 box covers W1's values (teach-c)",
     "backprop_explorer": "chapter 7: the current-weight marker is cut off at the slider ends (teach-c)",
     "finite_difference_explorer": "chapter 6: markers cut off at the slider ends (teach-c)",
     "learning_rate_explorer": "chapter 5: the marker on the horizontal axis is cut in half (teach-b)",
