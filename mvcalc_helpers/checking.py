@@ -43,7 +43,7 @@ import sympy as sp
 
 __all__ = [
     "CheckFailed", "fingerprint", "check_expression", "check_number", "check_array",
-    "check_function", "check_choice", "pyfunc", "PyFunc", "is_fingerprint",
+    "check_function", "check_choice", "pyfunc", "PyFunc", "is_fingerprint", "summary",
 ]
 
 _PREFIX = "mvfp1:"
@@ -1032,3 +1032,59 @@ def fingerprint(value, kind: str | None = None, *, rtol: float = 1e-6, atol: flo
     if kind == "list":
         return _encode({"k": "list", "items": [_output_payload(v, rtol, atol) for v in value]})
     return _encode(_payload(value, kind, rtol, atol))
+
+
+# ----------------------------------------------------------------------------------------------
+# the last cell of an exercise set
+# ----------------------------------------------------------------------------------------------
+
+def summary(namespace: Mapping, checks) -> None:
+    """Run each visible check again and print which questions pass now (the last cell of a set).
+
+    ``checks`` is ``[(label, points, check_source), ...]`` (the generator writes it from the key);
+    each source runs in a copy of ``namespace`` (the notebook's globals), with its output hidden.
+    Nothing is changed; an unanswered question is reported as such.
+
+    >>> summary({"ck": __import__("mvcalc_helpers.checking").checking, "a": 2},
+    ...         [("Question 1", 2, "ck.check_number(a, 2)"), ("Question 2", 1, "ck.check_number(b, 1)"),
+    ...          ("Question 3", 1, "ck.check_number(a, 3)")])
+    ✓ Question 1 (2 points)
+    · Question 2 (1 point): not answered yet
+    ✗ Question 3 (1 point): your answer is 2.
+    Passing now: 1 of 3 checks, 2 of 4 points.
+    """
+    import contextlib
+    import io
+    import re
+
+    passed = points = total = 0
+    lines = []
+    for label, pts, source in checks:
+        total += pts
+        unit = f"{pts:g} point{'s' if pts != 1 else ''}"
+        ns = dict(namespace)
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(source, f"<check {label}>", "exec"), ns)  # noqa: S102 - the key's check
+        except NameError:
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
+        except NotImplementedError:
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
+        except CheckFailed as err:
+            first = str(err).splitlines()[0]
+            first = re.sub(r"^✗ .*? (is|are) not right: ", "", first)
+            lines.append(f"✗ {label} ({unit}): {first[:160]}{'…' if len(first) > 160 else ''}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
+            lines.append(f"✗ {label} ({unit}): the check stopped with {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        passed += 1
+        points += pts
+        lines.append(f"✓ {label} ({unit})")
+    lines.append(f"Passing now: {passed} of {len(checks)} check{'s' if len(checks) != 1 else ''}, "
+                 f"{points:g} of {total:g} points.")
+    print("\n".join(lines))

@@ -1,5 +1,6 @@
-"""For every chapter present in solutions/: the solution gets full marks, the blank exercise 0,
-and every '# WRONG:' answer 0 on its question (`mvcalc-grade --verify`)."""
+"""For every chapter present in solutions/: the solution gets full marks (also from the visible
+checks alone), the blank exercise 0, every '# WRONG:' answer 0 on its question and ✗ from its
+visible check, and the set follows the rules (`mvcalc-grade --verify`)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,10 +12,20 @@ from grading_support import FIXTURE_KEY, REPO
 from mvcalc_helpers.grading.generate import chapters
 
 KEYS = chapters(REPO / "solutions") + [FIXTURE_KEY]
+#: chapters whose set has not been rewritten to the rules of issue 13 yet (kinds, ≥ 7 questions,
+#: every WRONG answer failing its visible check): `--verify` rejects them until they are
+PENDING = {"01_partial_derivatives", "02_chain_rule_jacobian", "03_gradient_descent", "04_taylor_hessian",
+           "05_extrema_definiteness", "06_matrix_calculus", "07_backpropagation"}
+
+
+def _param(p):
+    marks = [pytest.mark.xfail(strict=True, reason="set not yet rewritten (issue 13)")] \
+        if p.parent.name in PENDING else []
+    return pytest.param(p, id=p.parent.name, marks=marks)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key_path", KEYS, ids=[p.parent.name for p in KEYS])
+@pytest.mark.parametrize("key_path", [_param(p) for p in KEYS])
 def test_solution_full_blank_zero_wrong_zero(key_path):
     proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", "--verify",
                            key_path.parent.name, "--key", str(key_path.parent.parent),
