@@ -1038,6 +1038,23 @@ def fingerprint(value, kind: str | None = None, *, rtol: float = 1e-6, atol: flo
 # the last cell of an exercise set
 # ----------------------------------------------------------------------------------------------
 
+def _undefined_names(source: str, namespace: Mapping) -> list:
+    """Names a check's source reads that neither it nor ``namespace`` (nor builtins) defines."""
+    import ast
+    import builtins
+
+    tree = ast.parse(source)
+    loaded, stored = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and hasattr(node, "name"):
+            stored.add(node.name)
+    return sorted(n for n in loaded - stored if n not in namespace and not hasattr(builtins, n))
+
+
 def summary(namespace: Mapping, checks) -> None:
     """Run each visible check again and print which questions pass now (the last cell of a set).
 
@@ -1063,6 +1080,9 @@ def summary(namespace: Mapping, checks) -> None:
         total += pts
         unit = f"{pts:g} point{'s' if pts != 1 else ''}"
         ns = dict(namespace)
+        if _undefined_names(source, ns):
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
         out = io.StringIO()
         try:
             with contextlib.redirect_stdout(out), warnings.catch_warnings():

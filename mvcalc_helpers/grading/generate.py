@@ -88,11 +88,12 @@ def exercise_text(solution_path: Path | str) -> str:
 # the check cells), so the numbers a learner reads cannot drift from the questions.
 
 HAND_IN = (
-    "**How to hand it in.** Before you submit, run *Kernel → Restart Kernel and Run All Cells* and "
-    "look at the last cell. Save the notebook under its name `{name}.ipynb` (do not rename it, and do "
-    "not delete or copy cells: the grader finds your answers by the cells' ids), then submit it the way "
+    "**How to hand it in.** Save the notebook under its name `{name}.ipynb` (do not rename it, and do "
+    "not delete or copy cells: the grader finds your answers by the cells' ids) and submit it the way "
     "your course says — in JupyterLab's *Assignments* tab (nbgrader: *Submit*) or by uploading the "
-    "file. It is graded by running it from top to bottom in a fresh kernel.")
+    "file. It is graded by running it from top to bottom in a fresh kernel, so before you submit, "
+    "restart the kernel and run the cells from the top (*Run All* stops at the first ✗; continue "
+    "with *Run Selected Cell and All Below*), then read the last cell.")
 
 
 def _question_groups(nb) -> list:
@@ -153,8 +154,8 @@ def render_intro(nb, chapter: str) -> str:
         "below it. ✓ means your answer has the properties the grader tests — the hidden tests check "
         "the same properties on more inputs, so a ✓ means full marks unless the question says "
         "otherwise; ✗ says what is wrong. A question with parts (a), (b), … has one answer cell "
-        "and one check cell per part, and each part earns its own points. The last cell lists which "
-        "questions pass their checks now.",
+        "and one check cell per part, and each part earns its own points. Run the last cell at any "
+        "time: it lists which questions pass their checks now.",
         "",
         HAND_IN.format(name=chapter),
     ]
@@ -184,6 +185,8 @@ def render_summary(nb) -> str:
 def frame_notebook(nb, chapter: str) -> bool:
     """Put the rendered intro (first cell) and summary (last cell) into the solutions notebook ``nb``
     (a dict, changed in place); True if anything changed."""
+    import nbformat
+
     from .authoring import _meta
 
     intro, summary = render_intro(nb, chapter), render_summary(nb)
@@ -200,14 +203,13 @@ def frame_notebook(nb, chapter: str) -> bool:
         if src(cells[0]) != intro:
             cells[0]["source"], changed = intro, True
     else:
-        cells.insert(0, {"cell_type": "markdown", "metadata": _meta("intro"), "source": intro})
+        cells.insert(0, nbformat.v4.new_markdown_cell(intro, metadata=_meta("intro")))
         changed = True
     if cells and gid(cells[-1]) == "summary":
         if src(cells[-1]) != summary:
             cells[-1]["source"], changed = summary, True
     else:
-        cells.append({"cell_type": "code", "execution_count": None, "metadata": _meta("summary"),
-                      "outputs": [], "source": summary})
+        cells.append(nbformat.v4.new_code_cell(summary, metadata=_meta("summary")))
         changed = True
     return changed
 

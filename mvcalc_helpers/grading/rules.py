@@ -62,11 +62,19 @@ def _gid(cell) -> str:
 
 
 def estimated_minutes(nb: dict) -> int:
-    """Estimated working time of a set, rounded up to 5 minutes."""
-    total = 0
+    """Estimated working time of a set, rounded up to 5 minutes: per question the minutes of its
+    kind (``MINUTES``, or the check cell's ``mvcalc.minutes``) plus 2 per extra part."""
+    per_question: dict = {}
     for c in check_cells(nb):
         mv = (c.get("metadata", {}) or {}).get("mvcalc", {}) or {}
-        total += int(mv.get("minutes") or MINUTES.get(mv.get("kind"), 5))
+        gid = _gid(c)
+        try:
+            n = question_of(gid[:-len("_check")] if gid.endswith("_check") else gid)[0]
+        except ValueError:
+            n = gid
+        minutes = int(mv.get("minutes") or MINUTES.get(mv.get("kind"), 5))
+        per_question[n] = per_question[n] + 2 if n in per_question else minutes
+    total = sum(per_question.values())
     return max(5, -(-total // 5) * 5)
 
 
