@@ -530,8 +530,8 @@ def _wrong_entries_text(wrong: list, shape) -> str:
     more = f" and {len(idx) - 6} more" if len(idx) > 6 else ""
     total = int(np.prod(shape))
     if len(idx) == 1:
-        return (f"the entry {shown[0]} is not right (the other {total - 1} "
-                f"{'is' if total == 2 else 'are'}; indices count from 0)")
+        others = "the other entry is right" if total == 2 else f"the other {total - 1} are right"
+        return f"the entry {shown[0]} is not right ({others}; indices count from 0)"
     if len(idx) == total:
         return f"none of its {total} entries is right"
     return (f"the entries {', '.join(shown)}{more} are not right ({len(idx)} of {total}; "
