@@ -416,7 +416,7 @@ def _fmt_point(p: dict) -> str:
     return f"at ({', '.join(names)}) = ({', '.join(vals)})"
 
 
-_NEAR_TEXT = ("It is close to the expected value but not equal to it (they agree to about 3 "
+_NEAR_TEXT = ("It is close to the expected value but not equal to it (they agree to at least 3 "
               "significant digits)")
 _ROUNDED_TEXT = " — if you rounded, give more digits or an exact value such as sp.Rational(1, 3) or sp.sqrt(2)."
 
