@@ -14,17 +14,9 @@ from mvcalc_helpers.grading.generate import chapters, render_intro, render_summa
 from mvcalc_helpers.grading.rules import REQUIRED_KINDS, check_cells, structure_problems
 
 SOLUTIONS = chapters(REPO / "solutions")
-#: chapters whose set has not been rewritten to the rules yet (issue 13); remove a chapter when done
-PENDING: set = set()
 
 
-def _param(p):
-    marks = [pytest.mark.xfail(strict=True, reason="set not yet rewritten (issue 13)")] \
-        if p.parent.name in PENDING else []
-    return pytest.param(p, id=p.parent.name, marks=marks)
-
-
-@pytest.mark.parametrize("key_path", [_param(p) for p in SOLUTIONS])
+@pytest.mark.parametrize("key_path", SOLUTIONS, ids=[p.parent.name for p in SOLUTIONS])
 def test_set_follows_the_rules(key_path):
     assert structure_problems(key_path) == []
     nb = json.loads(key_path.read_text(encoding="utf-8"))

@@ -12,19 +12,10 @@ from grading_support import FIXTURE_KEY, REPO
 from mvcalc_helpers.grading.generate import chapters
 
 KEYS = chapters(REPO / "solutions") + [FIXTURE_KEY]
-#: chapters whose set has not been rewritten to the rules of issue 13 yet (kinds, ≥ 7 questions,
-#: every WRONG answer failing its visible check): `--verify` rejects them until they are
-PENDING: set = set()
-
-
-def _param(p):
-    marks = [pytest.mark.xfail(strict=True, reason="set not yet rewritten (issue 13)")] \
-        if p.parent.name in PENDING else []
-    return pytest.param(p, id=p.parent.name, marks=marks)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key_path", [_param(p) for p in KEYS])
+@pytest.mark.parametrize("key_path", KEYS, ids=[p.parent.name for p in KEYS])
 def test_solution_full_blank_zero_wrong_zero(key_path):
     proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", "--verify",
                            key_path.parent.name, "--key", str(key_path.parent.parent),
