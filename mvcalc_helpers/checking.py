@@ -26,7 +26,7 @@ read as partial credit by nbgrader); a failing check raises :class:`CheckFailed`
 ...     ck.check_expression(-3*x**2*y, fp, name="∂f/∂x")
 ... except ck.CheckFailed as err:
 ...     print(err)
-✗ ∂f/∂x is not right: at (x, y) = (1, 2) your ∂f/∂x is -6. It has the opposite sign of the expected value everywhere we tested — check for a sign error.
+✗ ∂f/∂x is not right: at (x, y) = (1, 2) your ∂f/∂x is -6. It is the negative of the expected value at every point tested.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ import sympy as sp
 
 __all__ = [
     "CheckFailed", "fingerprint", "check_expression", "check_number", "check_array",
-    "check_function", "check_choice", "pyfunc", "PyFunc", "is_fingerprint",
+    "check_function", "check_choice", "pyfunc", "PyFunc", "is_fingerprint", "summary",
 ]
 
 _PREFIX = "mvfp1:"
@@ -61,6 +61,8 @@ _POINT_ROWS = [
 _N_POINTS = 3
 _EXPR_SIG = 10          # significant digits compared for expression values
 _EXPR_ATOL = 1e-12
+_NEAR_SIG = 3           # "close but not exact": the answer agrees to this many significant digits
+_NEAR_RTOL = 2e-3       # the same, for exact expected values
 
 
 class CheckFailed(AssertionError):
@@ -124,15 +126,102 @@ def _type_name(obj) -> str:
     return getattr(obj, "type_name", None) or type(obj).__name__
 
 
+_PLURAL_EXCEPTIONS = ("ss", "us", "is", "'s")
+
+
+def _plural(name: str) -> bool:
+    """Whether ``name`` reads as a plural ("the leading principal minors"): its last word ends in s.
+
+    >>> _plural("the leading principal minors"), _plural("∂z/∂x"), _plural("the number of steps")
+    (True, False, False)
+    """
+    words = name.strip().split(" of ")[0].split()   # "the number of saddle points": number
+    last = words[-1] if words else ""
+    return (len(words) > 1 and last.isalpha() and last.endswith("s")
+            and not last.endswith(_PLURAL_EXCEPTIONS))
+
+
+def _your(name: str) -> str:
+    """'your ∂z/∂x', 'your Jacobian J' (an article in ``name`` is dropped), 'your answer'.
+
+    >>> _your("the Jacobian J"), _your("∂z/∂x"), _your("your answer")
+    ('your Jacobian J', 'your ∂z/∂x', 'your answer')
+    """
+    low = name.lower()
+    for article in ("the ", "a ", "an "):
+        if low.startswith(article):
+            return "your " + name[len(article):]
+    return name if low.startswith("your ") else "your " + name
+
+
+def _describe(obj) -> str:
+    """What a learner's value is, in the course's words (never an internal class name).
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> _describe(x + 1), _describe(sp.Eq(x, 1)), _describe(sp.Array([1, 2])), _describe(lambda t: t)
+    ('a sympy expression', 'an equation (sp.Eq)', 'a sympy Array', 'a Python function')
+    """
+    if obj is None:
+        return "None"
+    if isinstance(obj, (bool, np.bool_)):
+        return f"the True/False value {bool(obj)}"
+    if isinstance(obj, str):
+        return f"the text {obj!r}"
+    if isinstance(obj, sp.MatrixBase):
+        return f"a {obj.shape[0]}×{obj.shape[1]} sympy Matrix"
+    if isinstance(obj, sp.NDimArray):
+        return "a sympy Array"
+    if isinstance(obj, sp.Basic):
+        if isinstance(obj, sp.Equality):
+            return "an equation (sp.Eq)"
+        if isinstance(obj, sp.core.relational.Relational):
+            return "a comparison (an inequality)"
+        if isinstance(obj, sp.Number) or (isinstance(obj, sp.Expr) and not obj.free_symbols):
+            return "a sympy number"
+        if isinstance(obj, sp.Expr):
+            return "a sympy expression"
+        if isinstance(obj, sp.logic.boolalg.Boolean):
+            return "a logical (True/False) sympy expression"
+        return "a sympy object that is not an algebraic expression"
+    if isinstance(obj, np.ndarray):
+        return f"a numpy array of shape {tuple(obj.shape)}"
+    if hasattr(obj, "detach") and hasattr(obj, "numpy"):
+        return "a torch tensor"
+    if isinstance(obj, numbers.Number) or isinstance(obj, np.number):
+        return "a number"
+    for kind, words in ((dict, "a dictionary"), ((set, frozenset), "a set"), (tuple, "a tuple"),
+                        (list, "a list")):
+        if isinstance(obj, kind):
+            return words
+    if callable(obj):
+        return "a Python function"
+    return f"a value of type {_type_name(obj)}"
+
+
+def _fmt_value(v) -> str:
+    """A learner's concept answer as text; sets are shown sorted so the order never changes.
+
+    >>> _fmt_value({"d", "a", "b"}), _fmt_value("b"), _fmt_value(True)
+    ("{'a', 'b', 'd'}", "'b'", 'True')
+    """
+    if isinstance(v, (set, frozenset)):
+        items = sorted(v, key=lambda t: (type(t).__name__, str(t)))
+        return "{" + ", ".join(repr(t) for t in items) + "}" if items else "set()"
+    return repr(v)
+
+
 def _fail(name: str, text: str, hint: str | None = None):
-    msg = f"✗ {name} is not right: {text}" if text else f"✗ {name} is not right."
+    verb = "are" if _plural(name) else "is"
+    msg = f"✗ {name} {verb} not right: {text}" if text else f"✗ {name} {verb} not right."
     if hint:
         msg += f" Hint: {hint}"
     raise CheckFailed(msg)
 
 
 def _ok(name: str, extra: str = ""):
-    print(f"✓ Correct — {name} is right.{(' ' + extra) if extra else ''}")
+    verb = "are" if _plural(name) else "is"
+    print(f"✓ Correct — {name} {verb} right.{(' ' + extra) if extra else ''}")
 
 
 def _h(text: str) -> str:
@@ -212,8 +301,10 @@ def _fmt_array(a: np.ndarray) -> str:
 # expressions
 # ----------------------------------------------------------------------------------------------
 
-_NOT_A_STRING = ("your answer is text ({text}): write a sympy expression, not a string — build it "
-                 "from symbols, e.g. 3*x**2*y with x, y = sp.symbols('x y').")
+_EXPR_FORMAT = "a sympy expression built from the symbols, e.g. 3*x**2*y"
+_UNEVALUATED = (sp.Derivative, sp.Integral, sp.Limit, sp.Subs)
+_NOT_A_STRING = ("your answer is the text {text} (in quotes): write a sympy expression, not a string — "
+                 "the expected format is " + _EXPR_FORMAT + ", with x, y = sp.symbols('x y').")
 
 
 def _sympy_leaf(v, name: str, hint):
@@ -224,7 +315,7 @@ def _sympy_leaf(v, name: str, hint):
     if isinstance(v, str):
         _fail(name, _NOT_A_STRING.format(text=repr(v[:60])), hint)
     if isinstance(v, (bool, np.bool_)):
-        _fail(name, f"your answer contains {v}, a True/False value, but an expression is expected.", hint)
+        _fail(name, f"your answer contains {_describe(v)}; the expected format is {_EXPR_FORMAT}.", hint)
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, numbers.Integral):
@@ -233,7 +324,7 @@ def _sympy_leaf(v, name: str, hint):
         return sp.Float(float(v))
     if isinstance(v, numbers.Complex):
         return sp.Float(v.real) + sp.I * sp.Float(v.imag)
-    _fail(name, f"your answer contains a {_type_name(v)}, which is not a sympy expression.", hint)
+    _fail(name, f"your answer contains {_describe(v)}; the expected format is {_EXPR_FORMAT}.", hint)
 
 
 def _sympy_nested(v, name: str, hint, depth: int = 0):
@@ -242,7 +333,8 @@ def _sympy_nested(v, name: str, hint, depth: int = 0):
         v = v.tolist()
     if isinstance(v, (list, tuple)):
         if depth > 2:
-            _fail(name, "your answer is nested too deeply to be a vector or matrix; use sp.Matrix(...).", hint)
+            _fail(name, "your answer is nested too deeply to be a vector or matrix; write it as "
+                        "sp.Matrix([[...], [...]]).", hint)
         return [_sympy_nested(e, name, hint, depth + 1) for e in v]
     return _sympy_leaf(v, name, hint)
 
@@ -250,8 +342,9 @@ def _sympy_nested(v, name: str, hint, depth: int = 0):
 def _as_sympy(answer, name: str, hint):
     """The learner's answer as a sympy Expr or Matrix, or a CheckFailed in plain words.
 
-    Text is never parsed (``sympify`` of a string runs ``eval``): a string anywhere in the answer
-    fails with "write a sympy expression, not a string".
+    This is the one place where an answer is converted to sympy. Text is never parsed
+    (``sympify`` of a string runs ``eval``): a string anywhere in the answer fails with
+    "write a sympy expression, not a string".
     """
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer.item()
@@ -260,30 +353,42 @@ def _as_sympy(answer, name: str, hint):
     if isinstance(answer, str):
         _fail(name, _NOT_A_STRING.format(text=repr(answer[:60])), hint)
     if isinstance(answer, (bool, np.bool_)):
-        _fail(name, f"your answer is {answer}, a True/False value, but an expression is expected.", hint)
+        _fail(name, f"your answer is {_describe(answer)}; the expected format is {_EXPR_FORMAT}.", hint)
     if isinstance(answer, sp.MatrixBase):
-        return sp.Matrix(answer)
-    if isinstance(answer, (np.ndarray, list, tuple)):
-        arr = np.asarray(answer, dtype=object) if not isinstance(answer, np.ndarray) else answer
+        expr = sp.Matrix(answer)
+    elif isinstance(answer, (np.ndarray, list, tuple)):
         nested = _sympy_nested(answer, name, hint)      # refuses strings before sympy sees them
         try:
-            if getattr(arr, "ndim", 0) == 1 and all(not isinstance(e, list) for e in nested):
-                return sp.Matrix(len(nested), 1, nested)
-            return sp.Matrix(nested)
+            if (isinstance(answer, np.ndarray) and answer.ndim == 1) or \
+                    all(not isinstance(e, list) for e in nested):
+                expr = sp.Matrix(len(nested), 1, nested)
+            else:
+                expr = sp.Matrix(nested)
         except Exception:  # noqa: BLE001
-            kind = "numpy array" if isinstance(answer, np.ndarray) else "list"
-            _fail(name, f"your answer is a {kind} that is not a vector or matrix; use sp.Matrix(...).", hint)
-    if callable(answer) and not isinstance(answer, sp.Basic):
-        _fail(name, "your answer is a Python function; give a sympy expression instead "
+            _fail(name, f"your answer is {_describe(answer)} that is not a vector or matrix; write it as "
+                        "sp.Matrix([[...], [...]]).", hint)
+    elif callable(answer) and not isinstance(answer, sp.Basic):
+        _fail(name, "your answer is a Python function; the expected format is a sympy expression "
                     "(e.g. 2*x*y, not lambda x, y: 2*x*y).", hint)
-    if isinstance(answer, (sp.Basic, numbers.Number, np.generic)):
+    elif isinstance(answer, sp.Equality):
+        _fail(name, "your answer is an equation (sp.Eq); give only the expression (its "
+                    "right-hand side).", hint)
+    elif isinstance(answer, sp.NDimArray):
+        _fail(name, "your answer is a sympy Array; write it as sp.Matrix(...) instead.", hint)
+    elif isinstance(answer, (sp.Basic, numbers.Number, np.generic)):
         expr = _sympy_leaf(answer, name, hint)
     elif isinstance(answer, (Mapping, set, frozenset)):
-        _fail(name, f"your answer is a {_type_name(answer)}, not an algebraic expression.", hint)
+        _fail(name, f"your answer is {_describe(answer)}, not an algebraic expression; the expected "
+                    f"format is {_EXPR_FORMAT}.", hint)
     else:
-        _fail(name, f"your answer is a {_type_name(answer)}, which is not a sympy expression.", hint)
+        _fail(name, f"your answer is {_describe(answer)}; the expected format is {_EXPR_FORMAT}.", hint)
     if not isinstance(expr, (sp.Expr, sp.MatrixBase)):
-        _fail(name, f"your answer is a {type(expr).__name__}, not an algebraic expression.", hint)
+        _fail(name, f"your answer is {_describe(expr)}; the expected format is {_EXPR_FORMAT}.", hint)
+    if expr.has(*_UNEVALUATED):
+        _fail(name, "your answer still contains an unevaluated derivative, integral, limit or "
+                    "substitution (it prints as Derivative(...), Integral(...), Limit(...) or "
+                    "Subs(...)); carry the operation out so that the answer is an explicit formula.",
+              hint)
     return expr
 
 
@@ -321,7 +426,7 @@ def _finite(v) -> bool:
 
 def _fingerprint_expr(expected) -> dict:
     names = _var_names(expected)
-    pts, hashes = [], []
+    pts, hashes, near = [], [], []
     for p in _points(names):
         v = _value_at(expected, p)
         if not _finite(v):
@@ -329,12 +434,13 @@ def _fingerprint_expr(expected) -> dict:
         pts.append({k: str(r) for k, r in p.items()})
         flat = np.atleast_1d(v).ravel()
         hashes.append([_h(_q(c, _EXPR_SIG, _EXPR_ATOL)) for c in flat])
+        near.append([_h(_q(c, _NEAR_SIG, _EXPR_ATOL)) for c in flat])
         if len(pts) == _N_POINTS:
             break
     if not pts:
         raise ValueError("the expected expression is undefined at every test point; "
                          "pass a different expression")
-    return {"k": "expr", "vars": names, "shape": _shape(expected), "pts": pts, "h": hashes}
+    return {"k": "expr", "vars": names, "shape": _shape(expected), "pts": pts, "h": hashes, "c": near}
 
 
 def _fmt_point(p: dict) -> str:
@@ -347,13 +453,17 @@ def _fmt_point(p: dict) -> str:
     return f"at ({', '.join(names)}) = ({', '.join(vals)})"
 
 
-def _diagnose(values: list, match) -> str | None:
-    """Look for a common slip: match(transformed_values) -> bool."""
+_NEAR_TEXT = ("It is close to the expected value but not equal to it (they agree to at least 3 "
+              "significant digits)")
+_ROUNDED_TEXT = " — if you rounded, give more digits or an exact value such as sp.Rational(1, 3) or sp.sqrt(2)."
+
+
+def _diagnose(values: list, match, where: str = " at every point tested") -> str | None:
+    """Describe a common slip as an observation: match(transformed_values) -> bool."""
     slips = [
-        (lambda v: -v, "It has the opposite sign of the expected value everywhere we tested — "
-                       "check for a sign error."),
-        (lambda v: v / 2, "It is exactly twice the expected value — did you drop a factor ½?"),
-        (lambda v: v * 2, "It is exactly half the expected value — is a factor 2 missing?"),
+        (lambda v: -v, f"It is the negative of the expected value{where}."),
+        (lambda v: v / 2, "It is exactly twice the expected value."),
+        (lambda v: v * 2, "It is exactly ½ of the expected value."),
     ]
     for transform, text in slips:
         if match([transform(v) for v in values]):
@@ -361,7 +471,19 @@ def _diagnose(values: list, match) -> str | None:
     return None
 
 
+def _join(items) -> str:
+    """'x', 'x and y', 'x, y and z'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _check_expr_fp(ans, fp: dict, name: str, hint):
+    if isinstance(ans, sp.Expr) and not _var_names(ans) and fp["vars"] and fp["shape"] is None:
+        # a constant where an expression is expected
+        v = _value_at(ans, {})
+        shown = _fmt_num(v) if _finite(v) else str(ans)
+        _fail(name, f"your answer is the number {shown}, but the expected answer is an "
+                    f"expression in {_join(fp['vars'])}.", hint)
     exp_shape = tuple(fp["shape"]) if fp["shape"] is not None else None
     ans_shape = _shape(ans)
     if exp_shape != ans_shape:
@@ -375,7 +497,7 @@ def _check_expr_fp(ans, fp: dict, name: str, hint):
             ans_t = ans.T
             if _expr_matches_fp(ans_t, fp):
                 _fail(name, f"your Matrix has shape {ans_shape[0]}×{ans_shape[1]} but should be "
-                            f"{exp_shape[0]}×{exp_shape[1]}: it looks transposed.", hint)
+                            f"{exp_shape[0]}×{exp_shape[1]}: it is the transpose of the expected one.", hint)
         _fail(name, f"your Matrix has shape {ans_shape[0]}×{ans_shape[1]} but should be "
                     f"{exp_shape[0]}×{exp_shape[1]}.", hint)
     exp_vars = fp["vars"]
@@ -388,38 +510,69 @@ def _check_expr_fp(ans, fp: dict, name: str, hint):
                  for row in (_POINT_ROWS[1], _POINT_ROWS[2]))
         if ok:
             return
-        _fail(name, f"your answer contains {', '.join(extra)}, but the expected answer does not "
+        _fail(name, f"your answer contains {_join(extra)}, but the expected answer does not "
                     f"depend on {'it' if len(extra) == 1 else 'them'}.", hint)
     values = []
     for p, hashes in zip(fp["pts"], fp["h"]):
         point = {k: sp.Rational(v) for k, v in p.items()}
         v = _value_at(ans, point)
         if not _finite(v):
-            _fail(name, f"your answer is undefined {_fmt_point(point)} (division by zero?), but "
-                        f"the expected one is not.", hint)
+            _fail(name, f"your answer is undefined {_fmt_point(point)}, but the expected one is "
+                        f"defined there.", hint)
         values.append((point, v, hashes))
     bad = [(p, v) for p, v, hs in values if not _flat_match(v, hs, _EXPR_SIG, _EXPR_ATOL)]
     if not bad:
         return
     point, v = bad[0]
     shown = _fmt_num(v) if not isinstance(v, np.ndarray) else _fmt_array(v.real)
-    text = f"{_fmt_point(point)} your {name} is {shown}" if point else f"your {name} is {shown}"
+    text = f"{_fmt_point(point)} {_your(name)} is {shown}" if point else f"{_your(name)} is {shown}"
     missing = [m for m in exp_vars if m not in ans_vars]
     if missing:
-        text += (f", expected a value that depends on {', '.join(missing)}"
-                 f" (your answer does not contain {', '.join(missing)}).")
+        them = "it" if len(missing) == 1 else "them"
+        text += (f"; the expected value depends on {_join(missing)}, but your answer does not "
+                 f"contain {them}.")
     else:
         text += "."
     all_vals = [v for _, v, _ in values]
     all_hashes = [hs for _, _, hs in values]
     slip = _diagnose(all_vals, lambda vs: all(_flat_match(t, hs, _EXPR_SIG, _EXPR_ATOL)
                                               for t, hs in zip(vs, all_hashes)))
+    if isinstance(ans, sp.MatrixBase) and not slip:
+        wrong = [i for i, (c, h) in enumerate(zip(np.asarray(v, dtype=complex).ravel(), hashes_of(fp, point)))
+                 if not _matches(c, h, _EXPR_SIG, _EXPR_ATOL)]
+        text = text[:-1] + "; " + _wrong_entries_text(wrong, ans.shape) + "."
     if slip:
         text += " " + slip
+    elif "c" in fp and all(_flat_match(v, cs, _NEAR_SIG, _EXPR_ATOL) for (_, v, _), cs in zip(values, fp["c"])):
+        text += " " + _NEAR_TEXT + _ROUNDED_TEXT
     if isinstance(ans, sp.MatrixBase) and ans.shape[0] == ans.shape[1] and ans.shape[0] > 1:
         if _expr_matches_fp(ans.T, fp):
-            text += " It matches the transpose of the expected Matrix — check rows vs columns."
+            text += " It equals the transpose of the expected Matrix."
     _fail(name, text, hint)
+
+
+def hashes_of(fp: dict, point: dict) -> list:
+    """The hashes a fingerprint holds for one of its test points."""
+    for p, hs in zip(fp["pts"], fp["h"]):
+        if {k: sp.Rational(v) for k, v in p.items()} == point:
+            return hs
+    return []
+
+
+def _wrong_entries_text(wrong: list, shape) -> str:
+    """'the entry [0, 1] is not right' / 'the entries [0, 1], [1, 0] are not right (of 4)'."""
+    shape = tuple(shape)
+    idx = [np.unravel_index(i, shape) for i in wrong]
+    shown = [f"[{', '.join(str(int(t)) for t in ix)}]" for ix in idx[:6]]
+    more = f" and {len(idx) - 6} more" if len(idx) > 6 else ""
+    total = int(np.prod(shape))
+    if len(idx) == 1:
+        others = "the other entry is right" if total == 2 else f"the other {total - 1} are right"
+        return f"the entry {shown[0]} is not right ({others}; indices count from 0)"
+    if len(idx) == total:
+        return f"none of its {total} entries is right"
+    return (f"the entries {', '.join(shown)}{more} are not right ({len(idx)} of {total}; "
+            f"indices count from 0)")
 
 
 def _flat_match(v, hashes, sig, atol) -> bool:
@@ -461,9 +614,11 @@ def _check_expr_exact(ans, expected, name: str, hint):
         if not _finite(e):
             continue
         if not _finite(a) or not np.allclose(a, e, rtol=1e-9, atol=1e-12):
-            shown = _fmt_num(a) if a is not None and not isinstance(a, np.ndarray) else "different"
-            _fail(name, f"{_fmt_point(point)} your {name} is {shown}, which is not the expected "
-                        f"value (it agrees at a few points only).", hint)
+            if a is not None and not isinstance(a, np.ndarray):
+                _fail(name, f"{_fmt_point(point)} {_your(name)} is {_fmt_num(a)}, which is not the "
+                            f"expected value (your answer agrees with it at a few points only).", hint)
+            _fail(name, f"{_fmt_point(point)} {_your(name)} differs from the expected value "
+                        f"(your answer agrees with it at a few points only).", hint)
 
 
 def check_expression(answer, expected, *, name: str = "your answer", hint: str | None = None) -> None:
@@ -481,19 +636,13 @@ def check_expression(answer, expected, *, name: str = "your answer", hint: str |
     ...     check_expression(16*x, fingerprint(8*x*y**2), name="∂z/∂x")
     ... except CheckFailed as err:
     ...     print(err)
-    ✗ ∂z/∂x is not right: at (x, y) = (1, 2) your ∂z/∂x is 16, expected a value that depends on y (your answer does not contain y).
+    ✗ ∂z/∂x is not right: at (x, y) = (1, 2) your ∂z/∂x is 16; the expected value depends on y, but your answer does not contain it.
     """
     ans = _as_sympy(answer, name, hint)
     if is_fingerprint(expected):
         fp = _decode(expected)
         if fp.get("k") != "expr":
             raise TypeError(f"this fingerprint is for a {fp.get('k')} answer; use check_{_KIND_FN[fp.get('k')]}")
-        if isinstance(ans, sp.Expr) and not _var_names(ans) and fp["vars"] and fp["shape"] is None:
-            point = {n: sp.Rational(v) for n, v in fp["pts"][0].items()}
-            # a constant where an expression is expected: still report with the first point
-            v = _value_at(ans, point)
-            _fail(name, f"your answer is the number {_fmt_num(v) if _finite(v) else ans}, "
-                        f"expected an expression in {', '.join(fp['vars'])}.", hint)
         _check_expr_fp(ans, fp, name, hint)
     else:
         _check_expr_exact(ans, expected, name, hint)
@@ -504,11 +653,17 @@ def check_expression(answer, expected, *, name: str = "your answer", hint: str |
 # numbers and arrays
 # ----------------------------------------------------------------------------------------------
 
-def _as_array(answer, name: str, hint, what: str = "an array") -> np.ndarray:
+_NUMBER_FORMAT = "a single number such as 0.25, sp.Rational(1, 4) or sp.sqrt(2)"
+_ARRAY_FORMAT = "an array of numbers such as np.array([1.0, 2.0])"
+
+
+def _as_array(answer, name: str, hint, what: str = _ARRAY_FORMAT) -> np.ndarray:
+    """The learner's numbers as a float (or complex) numpy array, or a CheckFailed saying what to give."""
     if answer is None or answer is Ellipsis:
         _fail(name, "you have not given an answer yet (it is None / ...).", hint)
     if isinstance(answer, str):
-        _fail(name, f"your answer is text ({answer!r}); give numbers, not a string.", hint)
+        _fail(name, f"your answer is the text {answer!r} (in quotes); the expected format is "
+                    f"{what}.", hint)
     if hasattr(answer, "detach") and hasattr(answer, "numpy"):  # torch tensor
         answer = answer.detach().cpu().numpy()
     try:
@@ -522,8 +677,12 @@ def _as_array(answer, name: str, hint, what: str = "an array") -> np.ndarray:
             else:
                 arr = arr.astype(complex)
     except (TypeError, ValueError):
-        _fail(name, f"your answer ({_type_name(answer)}) could not be read as {what} of numbers"
-                    f" — does it still contain a symbol?", hint)
+        free = sorted(str(t) for t in getattr(answer, "free_symbols", ()) or ())
+        if free:
+            _fail(name, f"your answer still contains the symbol{'s' if len(free) > 1 else ''} "
+                        f"{_join(free)}; the expected format is {what}: substitute the values "
+                        f"(e.g. with .subs({{...}})).", hint)
+        _fail(name, f"your answer is {_describe(answer)}, which could not be read as {what}.", hint)
     if np.all(np.abs(arr.imag) == 0):
         arr = arr.real
     return arr
@@ -535,55 +694,70 @@ def _fingerprint_array(expected, rtol: float, atol: float, kind: str) -> dict:
     sig = _sig_for(rtol)
     flat = np.asarray(arr, dtype=complex).ravel()
     hashes = [_h(_q(c, sig, atol)) for c in flat]
-    return {"k": kind, "shape": list(np.shape(arr)), "rtol": rtol, "atol": atol, "h": hashes}
+    near = [_h(_q(c, _NEAR_SIG, atol)) for c in flat]
+    return {"k": kind, "shape": list(np.shape(arr)), "rtol": rtol, "atol": atol, "h": hashes, "c": near}
 
 
-def _compare_array(ans: np.ndarray, expected: dict | np.ndarray, rtol, atol):
-    """Return (ok, per-entry ok mask); expected is a fingerprint payload or an exact array."""
+def _compare_array(ans: np.ndarray, expected: dict | np.ndarray, rtol, atol, near: bool = False):
+    """Return (ok, per-entry ok mask); expected is a fingerprint payload or an exact array.
+
+    With ``near=True`` compare only to about 3 significant digits ("close but not exact")."""
     if isinstance(expected, dict):
-        sig = _sig_for(expected["rtol"])
+        if near and "c" not in expected:
+            return False, np.zeros(np.size(ans), dtype=bool)
+        sig = _NEAR_SIG if near else _sig_for(expected["rtol"])
+        hashes = expected["c"] if near else expected["h"]
         flat = np.asarray(ans, dtype=complex).ravel()
-        mask = np.array([_matches(c, h, sig, expected["atol"]) for c, h in zip(flat, expected["h"])])
+        mask = np.array([_matches(c, h, sig, expected["atol"]) for c, h in zip(flat, hashes)])
         return bool(mask.all()), mask
     with np.errstate(all="ignore"):
         mask = np.isclose(np.asarray(ans, dtype=complex), np.asarray(expected, dtype=complex),
-                          rtol=rtol, atol=atol).ravel()
+                          rtol=_NEAR_RTOL if near else rtol, atol=atol).ravel()
     return bool(mask.all()), mask
 
 
-def _array_feedback(ans, expected, shape, rtol, atol, name, hint, label="answer"):
-    """Shared shape / value / slip diagnosis for arrays; raises CheckFailed or returns."""
-    if tuple(ans.shape) != tuple(shape):
-        if tuple(ans.shape) == tuple(shape)[::-1] and len(shape) == 2:
+def _array_feedback(ans, expected, shape, rtol, atol, name, hint, subject=None, given=True):
+    """Shared shape / value / slip diagnosis for arrays; raises CheckFailed or returns.
+
+    ``subject`` is who the message talks about ("your ∇f", "for the input (1.0) your result");
+    ``given`` is False for a function's output (no "if you rounded" advice then)."""
+    subject = subject or "your answer"
+    shape = tuple(shape)
+    if tuple(ans.shape) != shape:
+        if not shape and ans.size == 1:
+            _fail(name, f"{subject} is an array of shape {tuple(ans.shape)}; the expected format is "
+                        f"a single number (use float(...) or .item()).", hint)
+        if tuple(ans.shape) == shape[::-1] and len(shape) == 2:
             ok, _ = _compare_array(ans.T, expected, rtol, atol)
             if ok:
-                _fail(name, f"your {label} has shape {tuple(ans.shape)} but should have shape "
-                            f"{tuple(shape)}: it is the transpose of the expected one.", hint)
-        if ans.size == int(np.prod(shape)):
+                _fail(name, f"{subject} has shape {tuple(ans.shape)} but should have shape "
+                            f"{shape}: it is the transpose of the expected one.", hint)
+        if ans.size == int(np.prod(shape)) and shape:
             ok, _ = _compare_array(ans.reshape(shape), expected, rtol, atol)
             if ok:
-                _fail(name, f"your {label} has the right numbers but shape {tuple(ans.shape)}; "
-                            f"reshape it to {tuple(shape)}.", hint)
-        _fail(name, f"your {label} has shape {tuple(ans.shape)} but should have shape {tuple(shape)}.",
+                _fail(name, f"{subject} has the right numbers but shape {tuple(ans.shape)}; "
+                            f"reshape it to {shape}.", hint)
+        what = "a single number" if not shape else f"shape {shape}"
+        _fail(name, f"{subject} has shape {tuple(ans.shape)}, but the expected answer has {what}.",
               hint)
     with np.errstate(all="ignore"):
         if not np.all(np.isfinite(ans)):
-            _fail(name, f"your {label} contains nan or inf: {_fmt_array(ans) if ans.ndim else ans}.", hint)
+            _fail(name, f"{subject} contains nan or inf: {_fmt_array(ans) if ans.ndim else ans}.", hint)
     ok, mask = _compare_array(ans, expected, rtol, atol)
     if ok:
         return
     if ans.ndim == 0:
-        text = f"your {label} is {_fmt_num(ans)}."
+        text = f"{subject} is {_fmt_num(ans)}."
     else:
-        wrong = int((~mask).sum())
-        text = (f"your {label} is {_fmt_array(ans)}; {wrong} of its {ans.size} entries "
-                f"{'is' if wrong == 1 else 'are'} not right.")
-    slip = _diagnose([ans], lambda vs: _compare_array(vs[0], expected, rtol, atol)[0])
+        text = f"{subject} is {_fmt_array(ans)}; {_wrong_entries_text(list(np.flatnonzero(~mask)), ans.shape)}."
+    slip = _diagnose([ans], lambda vs: _compare_array(vs[0], expected, rtol, atol)[0], where="")
     if slip:
         text += " " + slip
+    elif _compare_array(ans, expected, rtol, atol, near=True)[0]:
+        text += " " + _NEAR_TEXT + (_ROUNDED_TEXT if given else ".")
     if ans.ndim == 2 and ans.shape[0] == ans.shape[1] and ans.shape[0] > 1 \
             and _compare_array(ans.T, expected, rtol, atol)[0]:
-        text += " It matches the transpose of the expected matrix — check rows vs columns."
+        text += " It equals the transpose of the expected matrix."
     _fail(name, text, hint)
 
 
@@ -600,13 +774,14 @@ def check_number(answer, expected, *, name: str = "your answer", rtol: float = 1
     ...     check_number(-2.5, fingerprint(2.5), name="the slope")
     ... except CheckFailed as err:
     ...     print(err)
-    ✗ the slope is not right: your answer is -2.5. It has the opposite sign of the expected value everywhere we tested — check for a sign error.
+    ✗ the slope is not right: your answer is -2.5. It is the negative of the expected value.
     """
     if isinstance(answer, (np.ndarray, list, tuple, sp.MatrixBase)) and np.size(answer) != 1:
-        _fail(name, f"your answer has {np.size(answer)} entries; a single number is expected.", hint)
+        _fail(name, f"your answer is {_describe(answer)} with {np.size(answer)} entries; the expected "
+                    f"format is {_NUMBER_FORMAT}.", hint)
     if isinstance(answer, (bool, np.bool_)):
-        _fail(name, f"your answer is {answer}, a True/False value, but a number is expected.", hint)
-    ans = _as_array(answer, name, hint, "a number").reshape(())
+        _fail(name, f"your answer is {_describe(answer)}; the expected format is {_NUMBER_FORMAT}.", hint)
+    ans = _as_array(answer, name, hint, _NUMBER_FORMAT).reshape(())
     if is_fingerprint(expected):
         fp = _decode(expected)
         if fp.get("k") != "number":
@@ -678,29 +853,33 @@ def _check_output(out, exp, args, name, rtol, atol, hint, output_names, index=No
     where = f"for the input {_fmt_args(args)}"
     if index is not None:
         part = output_names[index] if output_names and index < len(output_names) else f"output {index + 1}"
-        where += f" {part}"
+        where += f" the output {part}"
     if isinstance(exp, tuple) or (isinstance(exp, dict) and exp.get("k") == "tuple"):
         items = exp if isinstance(exp, tuple) else exp["items"]
         if not isinstance(out, (tuple, list)) or len(out) != len(items):
-            _fail(name, f"{where} your function should return {len(items)} values "
-                        f"({', '.join(output_names or [])}) as a tuple, got "
-                        f"{type(out).__name__}.".replace(" ()", ""), hint)
+            names = f" ({', '.join(output_names)})" if output_names else ""
+            got = f"a tuple of {len(out)}" if isinstance(out, (tuple, list)) else _describe(out)
+            _fail(name, f"{where} your function should return {len(items)} values{names} as a "
+                        f"tuple, but it returned {got}.", hint)
         for i, (o, e) in enumerate(zip(out, items)):
             _check_output(o, e, args, name, rtol, atol, hint, output_names, index=i)
         return
     if out is None:
-        _fail(name, f"{where} your function returned None — did you forget `return`?", hint)
+        _fail(name, f"{where} your function returned None — a function without a `return` line "
+                    f"returns None.", hint)
     ans = _as_array(out, name, hint)
-    label = "\x00"
+    subject = f"{where} your function returned" if index is None else f"{where} is"
+    # "your function returned 3." / "the output dW is [..]"
+    if isinstance(exp, dict):
+        fp_shape, e_rtol, e_atol = tuple(exp["shape"]), exp["rtol"], exp["atol"]
+    else:
+        fp_shape, e_rtol, e_atol = exp.shape, rtol, atol
     try:
-        if isinstance(exp, dict):
-            _array_feedback(ans, exp, tuple(exp["shape"]), exp["rtol"], exp["atol"], name, hint,
-                            label=label)
-        else:
-            _array_feedback(ans, exp, exp.shape, rtol, atol, name, hint, label=label)
+        _array_feedback(ans, exp, fp_shape, e_rtol, e_atol, name, hint, subject="\x00", given=False)
     except CheckFailed as err:
-        text = str(err).replace(f"your {label} is", f"{where} your function returned", 1)
-        text = text.replace(f"your {label}", f"{where} your result", 1).replace(label, "result")
+        text = str(err)
+        text = text.replace("\x00 is ", subject + " ", 1) if index is None else text.replace("\x00 is ", subject + " ", 1)
+        text = text.replace("\x00", f"{where} your result" if index is None else f"{where}", 1)
         raise CheckFailed(text) from None
 
 
@@ -723,15 +902,15 @@ def check_function(func, inputs, expected, *, name: str = "your function", rtol:
     ...                    fingerprint([[2, 4]]), name="grad")
     ... except CheckFailed as err:
     ...     print(err)
-    ✗ grad is not right: for the input ([1., 2.]) your function returned [1., 2.]; 2 of its 2 entries are not right. It is exactly half the expected value — is a factor 2 missing?
+    ✗ grad is not right: for the input ([1., 2.]) your function returned [1., 2.]; none of its 2 entries is right. It is exactly ½ of the expected value.
     >>> try:
     ...     check_function(lambda a: (a, -a), [(1.0,)], [(1.0, 1.0)], output_names=("y", "dy"))
     ... except CheckFailed as err:
     ...     print(err)
-    ✗ your function is not right: for the input (1.0) dy your function returned -1. It has the opposite sign of the expected value everywhere we tested — check for a sign error.
+    ✗ your function is not right: for the input (1.0) the output dy is -1. It is the negative of the expected value.
     """
     if not callable(func) or isinstance(func, (sp.Basic, sp.MatrixBase)):
-        _fail(name, f"it should be a Python function (def ...), but it is a {_type_name(func)}.", hint)
+        _fail(name, f"it should be a Python function (def ...), but it is {_describe(func)}.", hint)
     inputs = [tuple(a) if isinstance(a, (tuple, list)) else (a,) for a in inputs]
     if is_fingerprint(expected):
         fp = _decode(expected)
@@ -750,7 +929,8 @@ def check_function(func, inputs, expected, *, name: str = "your function", rtol:
         except CheckFailed:
             raise
         except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
-            _fail(name, f"calling it with {_fmt_args(args)} raised {type(exc).__name__}: {exc}", hint)
+            _fail(name, f"calling it with {_fmt_args(args)} raised {type(exc).__name__}: "
+                        f"{str(exc).rstrip('.')}.", hint)
         _check_output(out, exp, args, name, rtol, atol, hint, output_names)
     print(f"✓ Correct — {name} is right (checked on {len(inputs)} input{'s' if len(inputs) > 1 else ''}).")
 
@@ -771,12 +951,28 @@ def _norm_choice(value):
     raise TypeError(type(value).__name__)
 
 
+def _choice_format(value) -> str:
+    """The kind of concept answer: 'set', 'bool', 'int' or 'str'."""
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return "set"
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, numbers.Integral):
+        return "int"
+    return "str"
+
+
+_CHOICE_FORMATS = {"set": 'a set of letters, e.g. {"a", "c"}', "bool": "True or False (no quotes)",
+                   "int": "a whole number, e.g. 3", "str": 'one letter in quotes, e.g. "b"'}
+
+
 def check_choice(answer, expected, *, options=None, name: str = "your answer",
                  hint: str | None = None) -> None:
     """Check a concept answer: one option (``"b"``), ``True``/``False``, an integer, or a set of options.
 
     Strings are compared ignoring case and surrounding spaces. ``options`` (optional) lists the
-    allowed answers so a typo gets a clear message instead of "wrong".
+    allowed answers so a typo gets a clear message instead of "wrong"; when the answer has the
+    wrong form (a text "a, c" where a set is expected) the expected format is stated.
 
     >>> check_choice(" B ", "b", options="abcd", name="Question 3")
     ✓ Correct — Question 3 is right.
@@ -788,11 +984,23 @@ def check_choice(answer, expected, *, options=None, name: str = "your answer",
     """
     if answer is None or answer is Ellipsis:
         _fail(name, "you have not given an answer yet (it is None / ...).", hint)
+    if is_fingerprint(expected):
+        fp = _decode(expected)
+        if fp.get("k") != "choice":
+            raise TypeError(f"this fingerprint is for a {fp.get('k')} answer; use check_{_KIND_FN[fp['k']]}")
+        fmt = fp.get("f")
+    else:
+        fp, fmt = None, _choice_format(expected)
+    got_fmt = _choice_format(answer) if isinstance(answer, (set, frozenset, list, tuple, str, bool,
+                                                            np.bool_, numbers.Integral)) else None
+    if fmt and got_fmt != fmt and not (fmt == "str" and got_fmt == "set" and len(answer) == 1):
+        _fail(name, f"your answer is {_describe(answer)}; the expected format is {_CHOICE_FORMATS[fmt]}.",
+              hint)
     if options is not None:
         opts = list(options)
         norm_opts = {_norm_choice(o) for o in opts}
         picked = answer if isinstance(answer, (set, frozenset, list, tuple)) else [answer]
-        for p in picked:
+        for p in sorted(picked, key=str) if isinstance(picked, (set, frozenset)) else picked:
             try:
                 ok = _norm_choice(p) in norm_opts
             except TypeError:
@@ -802,17 +1010,15 @@ def check_choice(answer, expected, *, options=None, name: str = "your answer",
     try:
         norm = _norm_choice(answer)
     except TypeError:
-        _fail(name, f"your answer is a {_type_name(answer)}; give one of the options "
-                    f"(a string such as 'b', True/False, or a number).", hint)
-    if is_fingerprint(expected):
-        fp = _decode(expected)
-        if fp.get("k") != "choice":
-            raise TypeError(f"this fingerprint is for a {fp.get('k')} answer; use check_{_KIND_FN[fp['k']]}")
+        _fail(name, f"your answer is {_describe(answer)}; the expected format is "
+                    f"{_CHOICE_FORMATS.get(fmt, 'one of the options')}.", hint)
+    if fp is not None:
         right = _h(norm) == fp["h"]
     else:
         right = norm == _norm_choice(expected)
     if not right:
-        _fail(name, f"{answer!r} is not the right answer.", hint)
+        what = "set of options" if got_fmt == "set" else "answer"
+        _fail(name, f"{_fmt_value(answer)} is not the right {what}.", hint)
     _ok(name)
 
 
@@ -826,7 +1032,7 @@ _KIND_FN = {"expr": "expression", "number": "number", "array": "array", "list": 
 
 def _payload(value, kind, rtol, atol) -> dict:
     if kind == "choice":
-        return {"k": "choice", "h": _h(_norm_choice(value))}
+        return {"k": "choice", "h": _h(_norm_choice(value)), "f": _choice_format(value)}
     if kind == "expr":
         return _fingerprint_expr(_as_sympy(value, "the expected answer", None))
     if kind in ("number", "array"):
@@ -863,3 +1069,79 @@ def fingerprint(value, kind: str | None = None, *, rtol: float = 1e-6, atol: flo
     if kind == "list":
         return _encode({"k": "list", "items": [_output_payload(v, rtol, atol) for v in value]})
     return _encode(_payload(value, kind, rtol, atol))
+
+
+# ----------------------------------------------------------------------------------------------
+# the last cell of an exercise set
+# ----------------------------------------------------------------------------------------------
+
+def _undefined_names(source: str, namespace: Mapping) -> list:
+    """Names a check's source reads that neither it nor ``namespace`` (nor builtins) defines."""
+    import ast
+    import builtins
+
+    tree = ast.parse(source)
+    loaded, stored = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and hasattr(node, "name"):
+            stored.add(node.name)
+    return sorted(n for n in loaded - stored if n not in namespace and not hasattr(builtins, n))
+
+
+def summary(namespace: Mapping, checks) -> None:
+    """Run each visible check again and print which questions pass now (the last cell of a set).
+
+    ``checks`` is ``[(label, points, check_source), ...]`` (the generator writes it from the key);
+    each source runs in a copy of ``namespace`` (the notebook's globals), with its output hidden.
+    Nothing is changed; an unanswered question is reported as such.
+
+    >>> summary({"ck": __import__("mvcalc_helpers.checking").checking, "a": 2},
+    ...         [("Question 1", 2, "ck.check_number(a, 2)"), ("Question 2", 1, "ck.check_number(b, 1)"),
+    ...          ("Question 3", 1, "ck.check_number(a, 3)")])
+    ✓ Question 1 (2 points)
+    · Question 2 (1 point): not answered yet
+    ✗ Question 3 (1 point): your answer is 2.
+    Passing now: 1 of 3 checks, 2 of 4 points.
+    """
+    import contextlib
+    import io
+    import re
+
+    passed = points = total = 0
+    lines = []
+    for label, pts, source in checks:
+        total += pts
+        unit = f"{pts:g} point{'s' if pts != 1 else ''}"
+        ns = dict(namespace)
+        if _undefined_names(source, ns):
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(source, f"<check {label}>", "exec"), ns)  # noqa: S102 - the key's check
+        except NameError:
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
+        except NotImplementedError:
+            lines.append(f"· {label} ({unit}): not answered yet")
+            continue
+        except CheckFailed as err:
+            first = str(err).splitlines()[0]
+            first = re.sub(r"^✗ .*? (is|are) not right: ", "", first)
+            lines.append(f"✗ {label} ({unit}): {first[:160]}{'…' if len(first) > 160 else ''}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
+            lines.append(f"✗ {label} ({unit}): the check stopped with {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        passed += 1
+        points += pts
+        lines.append(f"✓ {label} ({unit})")
+    lines.append(f"Passing now: {passed} of {len(checks)} check{'s' if len(checks) != 1 else ''}, "
+                 f"{points:g} of {total:g} points.")
+    print("\n".join(lines))

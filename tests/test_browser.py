@@ -31,7 +31,7 @@ from course import CHAPTERS, REPO
 pytestmark = pytest.mark.browser
 
 NB_DIR = REPO / "notebooks"
-EXERCISE_STEM = "01_partial_derivatives"  # the exercise answered wrong, then right, in the browser
+EXERCISE_STEM = "02_chain_rule_jacobian"  # the exercise answered wrong, then right, in the browser (its Q1 has one part)
 _TIMINGS: list = []
 
 

@@ -1,5 +1,6 @@
-"""For every chapter present in solutions/: the solution gets full marks, the blank exercise 0,
-and every '# WRONG:' answer 0 on its question (`mvcalc-grade --verify`)."""
+"""For every chapter present in solutions/: the solution gets full marks (also from the visible
+checks alone), the blank exercise 0, every '# WRONG:' answer 0 on its question and ✗ from its
+visible check, and the set follows the rules (`mvcalc-grade --verify`)."""
 from __future__ import annotations
 
 import subprocess

@@ -90,12 +90,13 @@ def test_key_structure(key_path):
     for q in key.questions:
         assert q.points > 0, q.qid
         assert q.answer_id == f"{q.qid}_answer" and q.check_id == f"{q.qid}_check"
+        number = re.match(r"q(\d+)", q.qid).group(1)   # q4b: part (b) of question 4
         assert "### BEGIN SOLUTION" in q.answer_source, q.qid
         assert "### BEGIN HIDDEN TESTS" in q.check_source, q.qid
         assert q.wrong, f"{q.qid}: no '# WRONG:' line"
         assert "ck.check_" in q.visible_source, f"{q.qid}: no visible check"
         assert q.student_names, f"{q.qid}: the check does not look at any answer"
-        text = texts.get(f"{q.qid}_text", "")
+        text = texts.get(f"q{number}_text", "")
         assert re.search(r"\(\s*\d+\s*points?\s*\)", text), f"{q.qid}: heading must state the points"
         assert re.search(r"[Ss]ection", text), f"{q.qid}: the question must name its section"
         # the visible check never contains the literal solution line

@@ -267,22 +267,52 @@ def _variant_notebooks(key_path: Path, tmp: Path) -> list[tuple[str, Path, dict]
     return out
 
 
-def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progress: bool = True):
-    """Grade the solution (full marks), the blank exercise (0) and each ``# WRONG:`` variant
-    (0 on its question). Returns ``(ok, lines)``."""
-    from .key import load_key
+def _visible_key(key_path: Path, tmp: Path) -> Path:
+    """A copy of the key whose check cells hold only the visible checks (hidden tests removed)."""
+    from .key import strip_hidden
 
+    nb = json.loads(key_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        meta = (cell.get("metadata", {}) or {}).get("nbgrader", {}) or {}
+        if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = strip_hidden(src)
+    folder = tmp / "visible" / key_path.parent.name
+    folder.mkdir(parents=True)
+    out = folder / key_path.name
+    out.write_text(json.dumps(nb), encoding="utf-8")
+    return out
+
+
+def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progress: bool = True):
+    """Check a chapter's key. Returns ``(ok, lines)``; ``ok`` is False if any of these fails:
+
+    * the set follows the rules (:func:`mvcalc_helpers.grading.rules.structure_problems`: ≥ 7
+      questions, kinds, metadata), every question has points, hidden tests and a ``# WRONG:`` line;
+    * the solution gets full marks, from the full check cells *and* from the visible checks alone
+      (the fingerprints are right);
+    * the blank exercise gets 0;
+    * every ``# WRONG:`` answer gets 0 on its question from the full check cells *and* fails the
+      visible check (a learner never sees ✓ for an answer that scores 0).
+    """
+    from .key import load_key
+    from .rules import structure_problems
+
+    key_path = Path(key_path)
     key = load_key(key_path)
-    lines, ok = [], True
+    lines = []
     with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
-        variants = _variant_notebooks(Path(key_path), Path(tmp))
-        tasks = [{"key": str(key_path), "path": str(p), "student": label, "chapter": key.chapter,
-                  "timeout": timeout, "deny": []} for label, p, _ in variants]
+        variants = _variant_notebooks(key_path, Path(tmp))
+        visible_key = _visible_key(key_path, Path(tmp))
+        runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
+        runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
+                 if label != "blank exercise"]
+        tasks = [{"key": k, "path": str(p), "student": label, "chapter": key.chapter,
+                  "timeout": timeout, "deny": []} for label, k, p, _ in runs]
         results = grade_all(tasks, jobs, progress)
-    lines.append(f"{key.chapter}: {len(key.questions)} questions, {_fmt(key.max_points)} points")
-    problems = []
-    if len(key.questions) < 6:
-        problems.append(f"only {len(key.questions)} graded questions (at least 6 needed)")
+    lines.append(f"{key.chapter}: {len(key.questions)} graded parts, {_fmt(key.max_points)} points")
+    # the rules of a set apply to every chapter; "00_…" keys are test fixtures of the grader
+    problems = [] if key.chapter.startswith("00_") else list(structure_problems(key_path))
     for q in key.questions:
         if q.points <= 0:
             problems.append(f"{q.qid}: no points")
@@ -290,7 +320,8 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
             problems.append(f"{q.qid}: no hidden tests")
         if not q.wrong:
             problems.append(f"{q.qid}: no '# WRONG:' answer to show the question discriminates")
-    for (label, _, expect), r in zip(variants, results):
+    structural = list(problems)
+    for (label, _, _, expect), r in zip(runs, results):
         got = {q["qid"]: q for q in r["questions"]}
         bad = []
         for qid, want in expect.items():
@@ -300,13 +331,14 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
             elif want == "full" and g["points"] != g["max_points"]:
                 bad.append(f"{qid} should get full marks: {g['message']}")
             elif want == "zero" and g["points"] != 0:
-                bad.append(f"{qid} should get 0 but passed")
+                where = "its visible check shows ✓" if label.endswith("(visible)") else "it scores points"
+                bad.append(f"{qid} should fail but {where}: {g['message'][:200]}")
         status = "OK  " if not bad else "FAIL"
-        lines.append(f"  {status} {label:<20} {_fmt(r['total'])}/{_fmt(r['max_total'])}")
+        lines.append(f"  {status} {label:<30} {_fmt(r['total'])}/{_fmt(r['max_total'])}")
         lines += [f"         {b}" for b in bad]
         problems += [f"{label}: {b}" for b in bad]
     ok = not problems
-    lines += [f"  problem: {p}" for p in problems if ":" in p and not p.startswith(("solution", "blank", "wrong"))]
+    lines += [f"  problem: {p}" for p in structural]
     lines.append("verified: OK" if ok else f"verified: {len(problems)} problem(s)")
     return ok, lines
 

@@ -15,7 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["REPO", "chapters", "build_exercise", "exercise_text", "main"]
+__all__ = ["REPO", "chapters", "build_exercise", "exercise_text", "render_intro", "render_summary",
+           "frame_notebook", "sync_frames", "main"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,6 +82,159 @@ def exercise_text(solution_path: Path | str) -> str:
     return nbformat.writes(ex) + "\n"
 
 
+# ------------------------------------------------------------------------------ intro and summary
+# The first cell (``intro``) and the last cell (``summary``) of every set are rendered from the key
+# itself (title and blurb from the notebook metadata ``mvcalc``, questions, points and time from
+# the check cells), so the numbers a learner reads cannot drift from the questions.
+
+HAND_IN = (
+    "**How to hand it in.** Save the notebook under its name `{name}.ipynb` (do not rename it, and do "
+    "not delete or copy cells: the grader finds your answers by the cells' ids) and submit it the way "
+    "your course says — in JupyterLab's *Assignments* tab (nbgrader: *Submit*) or by uploading the "
+    "file. It is graded by running it from top to bottom in a fresh kernel, so before you submit, "
+    "restart the kernel and run the cells from the top (*Run All* stops at the first ✗; continue "
+    "with *Run Selected Cell and All Below*), then read the last cell.")
+
+
+def _question_groups(nb) -> list:
+    """[(qid, points, visible_source)] of the check cells, in order."""
+    from .key import strip_hidden
+    from .rules import check_cells
+
+    out = []
+    for c in check_cells(nb):
+        meta = c["metadata"]["nbgrader"]
+        gid = meta["grade_id"]
+        qid = gid[:-len("_check")] if gid.endswith("_check") else gid
+        src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        out.append((qid, meta.get("points", 0), strip_hidden(src).strip()))
+    return out
+
+
+def _pts(p) -> str:
+    p = float(p)
+    return str(int(p)) if p.is_integer() else f"{p:g}"
+
+
+def render_intro(nb, chapter: str) -> str:
+    """The intro cell's markdown for the solutions notebook ``nb`` (a dict) of ``chapter``.
+
+    >>> nb = {"metadata": {"mvcalc": {"title": "Partial derivatives", "about": "Limits."}},
+    ...       "cells": [{"cell_type": "code", "source": "ck.check_number(a, 'fp')", "metadata": {
+    ...           "nbgrader": {"grade": True, "solution": False, "grade_id": "q1_check", "points": 2},
+    ...           "mvcalc": {"kind": "compute"}}}]}
+    >>> print(render_intro(nb, "01_partial_derivatives").splitlines()[0])
+    # Exercises 01 · Partial derivatives
+    >>> "1 question · 2 points · about 5 minutes" in render_intro(nb, "01_partial_derivatives")
+    True
+    """
+    from .rules import estimated_minutes, question_of
+
+    mv = (nb.get("metadata", {}) or {}).get("mvcalc", {}) or {}
+    number = chapter.split("_", 1)[0]
+    groups = _question_groups(nb)
+    n_q = len({question_of(q)[0] for q, _, _ in groups})
+    n_parts = len(groups)
+    points = sum(float(p) for _, p, _ in groups)
+    title = mv.get("title", chapter)
+    parts = f" ({n_parts} graded parts)" if n_parts != n_q else ""
+    lines = [
+        f"# Exercises {number} · {title}", "",
+        f"Practice for [chapter {number} · {title}](../../notebooks/{chapter}.ipynb): {mv.get('about', '')}".rstrip(),
+        "",
+        f"**{n_q} question{'s' if n_q != 1 else ''}{parts} · {_pts(points)} point{'s' if points != 1 else ''}"
+        f" · about {estimated_minutes(nb)} minutes.**",
+        "",
+    ]
+    if mv.get("note"):
+        lines += [mv["note"].strip(), ""]
+    lines += [
+        "**How to work.** Run the setup cell first. Write each answer in the cell marked "
+        "`# YOUR CODE HERE` (delete the line `raise NotImplementedError()`), then run the check cell "
+        "below it. ✓ means your answer has the properties the grader tests — the hidden tests check "
+        "the same properties on more inputs, so a ✓ means full marks unless the question says "
+        "otherwise; ✗ says what is wrong. A question with parts (a), (b), … has one answer cell "
+        "and one check cell per part, and each part earns its own points. Run the last cell at any "
+        "time: it lists which questions pass their checks now.",
+        "",
+        HAND_IN.format(name=chapter),
+    ]
+    return "\n".join(lines)
+
+
+def render_summary(nb) -> str:
+    """The last cell's code: re-runs every visible check and lists which questions pass now.
+
+    >>> nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "ck.check_number(a, 'fp')",
+    ...       "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "q1_check",
+    ...                                 "points": 2}}}]}
+    >>> print(render_summary(nb).splitlines()[-2])
+        ("Question 1", 2, "ck.check_number(a, 'fp')"),
+    """
+    import json as _json
+
+    from .rules import label
+
+    rows = [f"    ({_json.dumps(label(q), ensure_ascii=False)}, {_pts(p)}, {_json.dumps(src, ensure_ascii=False)}),"
+            for q, p, src in _question_groups(nb)]
+    return "\n".join(["# Which questions pass their checks now? Run this cell at any time: it runs the",
+                      "# visible checks above again (it changes nothing) and lists the result of each part.",
+                      "ck.summary(globals(), [", *rows, "])"])
+
+
+def frame_notebook(nb, chapter: str) -> bool:
+    """Put the rendered intro (first cell) and summary (last cell) into the solutions notebook ``nb``
+    (a dict, changed in place); True if anything changed."""
+    import nbformat
+
+    from .authoring import _meta
+
+    intro, summary = render_intro(nb, chapter), render_summary(nb)
+    cells = nb["cells"]
+
+    def gid(c):
+        return ((c.get("metadata", {}) or {}).get("nbgrader", {}) or {}).get("grade_id")
+
+    def src(c):
+        return "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+
+    changed = False
+    if cells and gid(cells[0]) == "intro":
+        if src(cells[0]) != intro:
+            cells[0]["source"], changed = intro, True
+    else:
+        cells.insert(0, nbformat.v4.new_markdown_cell(intro, metadata=_meta("intro")))
+        changed = True
+    if cells and gid(cells[-1]) == "summary":
+        if src(cells[-1]) != summary:
+            cells[-1]["source"], changed = summary, True
+    else:
+        cells.append(nbformat.v4.new_code_cell(summary, metadata=_meta("summary")))
+        changed = True
+    return changed
+
+
+def sync_frames(solutions_dir, only=(), check: bool = False) -> list:
+    """Re-render the intro and summary cells of every solutions notebook whose metadata has
+    ``mvcalc.title`` (the sets that follow the format). Returns the notebooks that were (with
+    ``check``: would be) changed."""
+    import nbformat
+
+    changed = []
+    for path in chapters(solutions_dir):
+        name = path.parent.name
+        if only and name not in only:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not ((nb.get("metadata", {}) or {}).get("mvcalc", {}) or {}).get("title"):
+            continue
+        if frame_notebook(nb, name):
+            changed.append(path)
+            if not check:
+                nbformat.write(nbformat.from_dict(nb), str(path))
+    return changed
+
+
 def main(argv=None) -> int:
     """Command line: (re)generate every exercise notebook, or ``--check`` that none is stale."""
     parser = argparse.ArgumentParser(prog="mvcalc-build-exercises", description=__doc__.splitlines()[0])
@@ -91,7 +245,10 @@ def main(argv=None) -> int:
     parser.add_argument("chapter", nargs="*", help="only these chapters (e.g. 01_partial_derivatives)")
     args = parser.parse_args(argv)
     out_root = Path(args.exercises)
-    stale = []
+    stale = [p for p in sync_frames(args.solutions, args.chapter, check=args.check)]
+    for p in stale if args.check else []:
+        print(f"STALE       {p}  (its intro/summary cell; run: make exercises)")
+    stale = stale if args.check else []
     for src in chapters(args.solutions):
         name = src.parent.name
         if args.chapter and name not in args.chapter:
