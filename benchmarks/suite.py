@@ -146,6 +146,54 @@ def bench_mlp(batch: int = 256, sizes=(100, 512, 10), repeats: int = 50) -> list
     return rows
 
 
+# --- the autodiff engine (chapter 8) vs TwoLayerMLP and PyTorch ---------------------------------
+
+def bench_autodiff(batch: int = 256, sizes=(100, 512, 10), repeats: int = 50) -> list[Row]:
+    """Forward + backward of chapter 7's network on the chapter-8 engine, against the
+    hand-written backward pass of TwoLayerMLP (goal ≤ 1.5×) and PyTorch CPU, in one run."""
+    import mvcalc_helpers as mh
+    from mvcalc_helpers.autodiff import Tensor, cross_entropy
+
+    net = mh.TwoLayerMLP(*sizes, seed=0)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(batch, sizes[0]))
+    y = rng.integers(0, sizes[2], size=batch)
+    params = {k: Tensor(v, requires_grad=True) for k, v in net.params.items()}
+    Xt = Tensor(X)
+
+    def engine():
+        for p in params.values():
+            p.zero_grad()
+        H = (Xt @ params["W1"] + params["b1"]).relu()
+        cross_entropy(H @ params["W2"] + params["b2"], y).backward()
+
+    def handwritten():
+        loss, d = mh.softmax_cross_entropy(net.forward(X), y)
+        net.backward(d)
+
+    what = f"autodiff engine fwd+bwd {sizes[0]}→{sizes[1]}→{sizes[2]}, batch {batch}, float64"
+    a, b = paired_medians(engine, handwritten, repeats, warmup=3)
+    rows = [Row(what, _ms(a), f"TwoLayerMLP {_ms(b)}", a / b, "≤ 1.5× TwoLayerMLP", a / b <= 1.5,
+                "ratio = ours / peer")]
+    try:
+        import torch
+    except ImportError:
+        return rows + [Row(what, _ms(a), "PyTorch not installed", None, "(reference)", None)]
+    tp = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
+    Xtt, ytt = torch.tensor(X), torch.tensor(y)
+
+    def theirs():
+        for p in tp.values():
+            p.grad = None
+        O = torch.relu(Xtt @ tp["W1"] + tp["b1"]) @ tp["W2"] + tp["b2"]
+        torch.nn.functional.cross_entropy(O, ytt).backward()
+
+    a2, c = paired_medians(engine, theirs, repeats, warmup=3)
+    rows.append(Row(what, _ms(a2), f"PyTorch CPU {_ms(c)}", a2 / c, "(reference)", None,
+                    "ratio = ours / peer"))
+    return rows
+
+
 # --- import time ------------------------------------------------------------------------------
 
 def _import_seconds(module: str) -> float:
@@ -286,6 +334,7 @@ def bench_grading(n: int = 20, chapter: str | None = None) -> list[Row]:
 BENCHMARKS = {
     "numerical_gradient": bench_numerical_gradient,
     "mlp": bench_mlp,
+    "autodiff": bench_autodiff,
     "explorers": bench_explorers,
     "training": bench_training,
     "notebooks": bench_notebooks,
@@ -296,6 +345,7 @@ BENCHMARKS = {
 SMOKE_ARGS = {
     "numerical_gradient": dict(n=8, repeats=1),
     "mlp": dict(batch=4, sizes=(6, 8, 3), repeats=3),
+    "autodiff": dict(batch=4, sizes=(6, 8, 3), repeats=3),
     "explorers": dict(values=2, rebuilds=1),
     "notebooks": dict(paths=[REPO / "notebooks" / "00_contents.ipynb"]),
     "training": dict(epochs=1, hidden=16, repeats=1),

@@ -6,6 +6,7 @@ listed in ``__all__``; each name lives in a module named after its concept:
 =============================  =============================================================
 module                         concepts
 =============================  =============================================================
+``neuron``                     the running example: one sigmoid neuron, its loss and derivatives
 ``symbolic``                   gradient, Jacobian, Hessian, directional derivative (sympy)
 ``partial_limits``             partial derivatives from the limit definition (chapter 1)
 ``chain_rule``                 chain-rule terms and total derivatives (chapter 2)
@@ -17,6 +18,7 @@ module                         concepts
 ``optimize``                   gradient descent and Newton's method
 ``matrix_calculus``            ∂f/∂X identities, derived and checked three ways (chapter 6)
 ``nn``, ``training``           the notes' two-layer ReLU network, its training (chapter 7)
+``autodiff``                   a small reverse-mode autodiff engine (Tensor) and forward mode (chapter 8)
 ``plotting``                   shared figure helpers
 ``explorers``                  the ipywidgets slider explorers, one module per chapter
 ``checking``                   answer checks with learner-friendly feedback (exercises)
@@ -65,6 +67,15 @@ _EXPORTS: dict[str, str] = {
     "compare_quadratic_classifiers": "quadratic_classifiers",
     "log_odds_quadratic": "quadratic_classifiers",
     "plot_decision_boundary": "quadratic_classifiers",
+    # the running example: one sigmoid neuron on the digits 0 and 1 (every chapter)
+    "NeuronData": "neuron",
+    "load_neuron_data": "neuron",
+    "sigmoid": "neuron",
+    "neuron_loss": "neuron",
+    "neuron_gradient": "neuron",
+    "neuron_hessian": "neuron",
+    "neuron_fit": "neuron",
+    "neuron_loss_expr": "neuron",
     # numerical derivatives
     "numerical_gradient": "numerical",
     "numerical_jacobian": "numerical",
@@ -120,6 +131,11 @@ _EXPORTS: dict[str, str] = {
     "backprop_explorer": "explorers.backprop",
     "plot_backprop_graph": "explorers.backprop",
     "plot_training_history": "explorers.backprop",
+    "reverse_sweep_explorer": "explorers.autodiff",
+    "neuron_graph": "explorers.autodiff",
+    "jacobian_costs": "autodiff",
+    "plot_autodiff_graph": "explorers.autodiff",
+    "plot_jacobian_costs": "explorers.autodiff",
     # notebooks
     "setup_notebook": "notebook_tools",
     "check_setup": "notebook_tools",
