@@ -37,6 +37,11 @@ import numpy as np
 __all__ = ["Tensor", "cross_entropy", "Dual", "jvp", "jacobian", "jacobian_costs", "topological_order"]
 
 
+# Work counter: the number of array entries computed by recorded operations, their VJPs and the
+# forward-mode (Dual) operations — a machine-independent measure of cost for chapter 8.
+_work = [0]
+
+
 def _unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``grad`` down to ``shape``: the VJP of numpy broadcasting.
 
@@ -138,6 +143,7 @@ class Tensor:
         return Tensor(other)
 
     def _make(self, data, parents, vjp, op) -> "Tensor":
+        _work[0] += np.size(data)
         needs = any(p.requires_grad for p in parents)
         return Tensor(data, requires_grad=needs, _parents=parents if needs else (),
                       _vjp=vjp if needs else None, _op=op)
@@ -350,6 +356,8 @@ def _reverse_sweep(root: Tensor, grad=None, *, record: bool = False):
             continue
         if node._parents:
             for parent, pg in zip(node._parents, node._vjp(g)):
+                if pg is not None:
+                    _work[0] += np.size(pg)
                 if parent.requires_grad and pg is not None:
                     key = id(parent)
                     grads[key] = grads[key] + pg if key in grads else pg
@@ -423,6 +431,8 @@ class Dual:
         self.value = np.asarray(value, dtype=np.float64)
         self.tangent = (np.zeros_like(self.value) if tangent is None
                         else np.broadcast_to(np.asarray(tangent, dtype=np.float64), self.value.shape).copy())
+        if tangent is not None:                  # an operation's result: value and tangent computed
+            _work[0] += 2 * self.value.size
 
     @property
     def shape(self):
@@ -574,19 +584,27 @@ def jacobian(f, x, mode: str = "reverse") -> np.ndarray:
     return np.stack(rows)
 
 
-def jacobian_costs(ns, *, shape: str = "many-to-one", repeats: int = 3, seed: int = 0) -> dict:
-    """Time a full Jacobian by forward and by reverse mode, for growing n (chapter 8).
+def jacobian_costs(ns, *, shape: str = "many-to-one", repeats: int = 1, seed: int = 0) -> dict:
+    """The cost of a full Jacobian by forward and by reverse mode, for growing n (chapter 8).
 
     ``shape="many-to-one"``: f(x) = Σ sin(x_i)·x_i, ℝⁿ → ℝ (a loss: reverse mode needs 1 sweep,
-    forward mode n passes). ``shape="one-to-many"``: g(t) = sin(c·t), ℝ → ℝⁿ (the other way round).
+    forward mode n passes). ``shape="one-to-many"``: g(t) = sin(c·t), ℝ → ℝⁿ with a fixed c ∈ ℝⁿ
+    (the other way round).
 
-    Returns a dict with ``ns`` and, per mode, the median seconds and the number of passes.
+    The cost is counted as **work**: the number of array entries that the operations compute
+    (values, tangents, and vector–Jacobian products) — the same on every machine. Wall-clock
+    seconds (median of ``repeats`` runs) are returned too; they depend on the machine.
+
+    Returns a dict with ``ns`` and, per mode (``forward``/``reverse``), ``*_passes``, ``*_work``
+    and ``*_seconds`` lists.
 
     >>> from mvcalc_helpers.autodiff import jacobian_costs
-    >>> c = jacobian_costs([2, 8], repeats=1)
+    >>> c = jacobian_costs([2, 8])
     >>> c["forward_passes"], c["reverse_passes"]
     ([2, 8], [1, 1])
-    >>> jacobian_costs([3], shape="one-to-many", repeats=1)["reverse_passes"]
+    >>> c["forward_work"], c["reverse_work"]          # entries computed: grows like n² vs like n
+    ([28, 400], [15, 51])
+    >>> jacobian_costs([3], shape="one-to-many")["reverse_passes"]
     [3]
     """
     import statistics
@@ -595,7 +613,8 @@ def jacobian_costs(ns, *, shape: str = "many-to-one", repeats: int = 3, seed: in
     if shape not in ("many-to-one", "one-to-many"):
         raise ValueError("shape must be 'many-to-one' or 'one-to-many'")
     rng = np.random.default_rng(seed)
-    out = {"ns": [], "forward_seconds": [], "reverse_seconds": [], "forward_passes": [], "reverse_passes": []}
+    out = {k: [] for k in ("ns", "forward_passes", "reverse_passes", "forward_work", "reverse_work",
+                           "forward_seconds", "reverse_seconds")}
     for n in ns:
         n = int(n)
         if n < 1:
@@ -609,11 +628,14 @@ def jacobian_costs(ns, *, shape: str = "many-to-one", repeats: int = 3, seed: in
             passes = {"forward": 1, "reverse": n}
         for mode in ("forward", "reverse"):
             times = []
-            for _ in range(repeats):
+            for _ in range(max(1, repeats)):
+                before = _work[0]
                 t0 = time.perf_counter()
                 jacobian(f, x, mode=mode)
                 times.append(time.perf_counter() - t0)
+                work = _work[0] - before
             out[f"{mode}_seconds"].append(statistics.median(times))
+            out[f"{mode}_work"].append(work)
             out[f"{mode}_passes"].append(passes[mode])
         out["ns"].append(n)
     return out

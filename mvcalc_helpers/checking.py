@@ -212,34 +212,75 @@ def _fmt_array(a: np.ndarray) -> str:
 # expressions
 # ----------------------------------------------------------------------------------------------
 
+_NOT_A_STRING = ("your answer is text ({text}): write a sympy expression, not a string — build it "
+                 "from symbols, e.g. 3*x**2*y with x, y = sp.symbols('x y').")
+
+
+def _sympy_leaf(v, name: str, hint):
+    """One entry of an answer as sympy, *without* ever parsing text: a string is refused (sympy
+    would ``eval`` it), numbers become sympy numbers, anything else that is not sympy fails."""
+    if isinstance(v, (sp.Basic, sp.MatrixBase)):
+        return v
+    if isinstance(v, str):
+        _fail(name, _NOT_A_STRING.format(text=repr(v[:60])), hint)
+    if isinstance(v, (bool, np.bool_)):
+        _fail(name, f"your answer contains {v}, a True/False value, but an expression is expected.", hint)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, numbers.Integral):
+        return sp.Integer(int(v))
+    if isinstance(v, numbers.Real):
+        return sp.Float(float(v))
+    if isinstance(v, numbers.Complex):
+        return sp.Float(v.real) + sp.I * sp.Float(v.imag)
+    _fail(name, f"your answer contains a {_type_name(v)}, which is not a sympy expression.", hint)
+
+
+def _sympy_nested(v, name: str, hint, depth: int = 0):
+    """Lists/tuples/arrays of entries → nested lists of sympy objects (strings refused)."""
+    if isinstance(v, np.ndarray):
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        if depth > 2:
+            _fail(name, "your answer is nested too deeply to be a vector or matrix; use sp.Matrix(...).", hint)
+        return [_sympy_nested(e, name, hint, depth + 1) for e in v]
+    return _sympy_leaf(v, name, hint)
+
+
 def _as_sympy(answer, name: str, hint):
-    """The learner's answer as a sympy Expr or Matrix, or a CheckFailed in plain words."""
+    """The learner's answer as a sympy Expr or Matrix, or a CheckFailed in plain words.
+
+    Text is never parsed (``sympify`` of a string runs ``eval``): a string anywhere in the answer
+    fails with "write a sympy expression, not a string".
+    """
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()
     if answer is None or answer is Ellipsis:
         _fail(name, "you have not given an answer yet (it is None / ...).", hint)
     if isinstance(answer, str):
-        _fail(name, f"your answer is text ({answer!r}); write it as a sympy expression built "
-                    f"from symbols, e.g. 3*x**2*y with x, y = sp.symbols('x y').", hint)
+        _fail(name, _NOT_A_STRING.format(text=repr(answer[:60])), hint)
     if isinstance(answer, (bool, np.bool_)):
         _fail(name, f"your answer is {answer}, a True/False value, but an expression is expected.", hint)
     if isinstance(answer, sp.MatrixBase):
         return sp.Matrix(answer)
-    if isinstance(answer, np.ndarray):
+    if isinstance(answer, (np.ndarray, list, tuple)):
+        arr = np.asarray(answer, dtype=object) if not isinstance(answer, np.ndarray) else answer
+        nested = _sympy_nested(answer, name, hint)      # refuses strings before sympy sees them
         try:
-            return sp.Matrix(answer) if answer.ndim == 2 else (
-                sp.Matrix(answer.reshape(-1, 1)) if answer.ndim == 1 else sp.sympify(answer.item()))
+            if getattr(arr, "ndim", 0) == 1 and all(not isinstance(e, list) for e in nested):
+                return sp.Matrix(len(nested), 1, nested)
+            return sp.Matrix(nested)
         except Exception:  # noqa: BLE001
-            _fail(name, "your answer is a numpy array that sympy cannot read; use sp.Matrix(...).", hint)
-    if isinstance(answer, (list, tuple)):
-        try:
-            return sp.Matrix(answer)
-        except Exception:  # noqa: BLE001
-            _fail(name, "your answer is a list that is not a vector or matrix; use sp.Matrix(...).", hint)
+            kind = "numpy array" if isinstance(answer, np.ndarray) else "list"
+            _fail(name, f"your answer is a {kind} that is not a vector or matrix; use sp.Matrix(...).", hint)
     if callable(answer) and not isinstance(answer, sp.Basic):
         _fail(name, "your answer is a Python function; give a sympy expression instead "
                     "(e.g. 2*x*y, not lambda x, y: 2*x*y).", hint)
-    try:
-        expr = sp.sympify(answer, strict=True)
-    except Exception:  # noqa: BLE001
+    if isinstance(answer, (sp.Basic, numbers.Number, np.generic)):
+        expr = _sympy_leaf(answer, name, hint)
+    elif isinstance(answer, (Mapping, set, frozenset)):
+        _fail(name, f"your answer is a {_type_name(answer)}, not an algebraic expression.", hint)
+    else:
         _fail(name, f"your answer is a {_type_name(answer)}, which is not a sympy expression.", hint)
     if not isinstance(expr, (sp.Expr, sp.MatrixBase)):
         _fail(name, f"your answer is a {type(expr).__name__}, not an algebraic expression.", hint)

@@ -15,7 +15,8 @@ from .numerical import _METHODS, _default_step, relative_error
 __all__ = ["matrix_gradient_check", "numerical_matrix_gradient", "symbol_matrix", "matrix_derivative",
            "vector_derivative", "torch_available", "autodiff_matrix_gradient",
            "check_matrix_identity", "MatrixIdentity", "matrix_identities", "normal_equations_solve",
-           "diabetes_data", "squire_trapp_function", "finite_difference_errors"]
+           "diabetes_data", "squire_trapp_function", "finite_difference_errors",
+           "differential_identities", "neuron_batch_loss", "neuron_batch_gradient", "linear_layer_jacobian"]
 
 
 def numerical_matrix_gradient(f, X, method: str = "central", h=None) -> np.ndarray:
@@ -616,3 +617,168 @@ def _fd_errors(fn, x0, exact, hs):
         d = np.broadcast_to(np.asarray(d, dtype=float), hs.shape)
         out[name] = np.abs(d - exact) / scale
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Differentials: the identities that the trace trick gives (beyond the notes)
+# ---------------------------------------------------------------------------------------
+def _softplus(z):
+    """log(1 + eᶻ) for real or complex z (complex for the complex-step check)."""
+    if np.iscomplexobj(z):
+        return np.log(1 + np.exp(z))
+    return np.logaddexp(0.0, z)
+
+
+def _torch_logdet(Z):
+    import torch
+    return torch.logdet(Z)
+
+
+def _torch_softplus_sum(W, X):
+    import torch
+    return torch.nn.functional.softplus(X @ W).sum()
+
+
+def _torch_neuron_batch_loss(w, X, y, b):
+    import torch
+    z = X @ w + b
+    return (torch.nn.functional.softplus(z) - y * z).mean()
+
+
+def differential_identities(seed: int = 0) -> list:
+    """Identities derived with differentials and the trace trick (chapter 6), ready to check.
+
+    Each is a :class:`MatrixIdentity` (``item`` is ``"diff"``, they are not in the notes):
+    the trace trick ∂tr(AXB)/∂X = AᵀBᵀ; d(X⁻¹) = −X⁻¹ dX X⁻¹ seen through f = tr(CX⁻¹);
+    d log|Σ| = tr(Σ⁻¹dΣ) for a covariance matrix Σ; the QDA term
+    (x − μ)ᵀΣ⁻¹(x − μ) as a function of Σ; a matrix chain rule through an element-wise
+    function, ∂ Σ softplus(XW)/∂W = Xᵀσ(XW); and the running example's batch loss
+    ∂J/∂w = Xᵀ(σ(Xw + b) − y)/N. Random inputs from ``numpy.random.default_rng(seed)``.
+
+    >>> from mvcalc_helpers import differential_identities
+    >>> [i.name for i in differential_identities()][:2]
+    ['∂tr(AXB)/∂X = AᵀBᵀ', '∂tr(CX⁻¹)/∂X = −(X⁻¹CX⁻¹)ᵀ']
+    >>> all(max(i.check().values()) < 1e-8 for i in differential_identities())
+    True
+    """
+    from .neuron import sigmoid
+
+    rng = np.random.default_rng(seed)
+    n = lambda *shape: rng.normal(size=shape)   # noqa: E731
+    A24, X43, B32 = n(2, 4), n(4, 3), n(3, 2)
+    X33, C33 = n(3, 3) + 3 * np.eye(3), n(3, 3)
+    L = n(3, 3)
+    Sigma = L @ L.T + 3 * np.eye(3)
+    x3, mu3 = n(3), n(3)
+    d = x3 - mu3
+    Xd, W = n(5, 3), n(3, 2)
+    Xn, wn, yn, bn = n(6, 4), n(4), (rng.random(6) < 0.5).astype(float), 0.3
+    inv = np.linalg.inv
+    I = MatrixIdentity  # noqa: E741
+    return [
+        I("diff", "∂tr(AXB)/∂X = AᵀBᵀ", lambda X, A, B: (A @ X @ B).trace(),
+          lambda X, A, B: A.T @ B.T, X43, {"A": A24, "B": B32}),
+        I("diff", "∂tr(CX⁻¹)/∂X = −(X⁻¹CX⁻¹)ᵀ", lambda X, C: (C @ _inv(X)).trace(),
+          lambda X, C: -(inv(X) @ C @ inv(X)).T, X33, {"C": C33}, torch_f=_torch_trace_C_inv),
+        I("diff", "∂log|Σ|/∂Σ = Σ⁻¹", lambda S: np.log(np.linalg.det(S)),
+          lambda S: inv(S).T, Sigma, torch_f=_torch_logdet),
+        I("diff", "∂(dᵀΣ⁻¹d)/∂Σ = −Σ⁻¹ddᵀΣ⁻¹", lambda S, d: d @ _inv(S) @ d,
+          lambda S, d: -(inv(S) @ np.outer(d, d) @ inv(S)).T, Sigma, {"d": d},
+          torch_f=_torch_quad_inv),
+        I("diff", "∂Σsoftplus(XW)/∂W = Xᵀσ(XW)", lambda W, X: _softplus(X @ W).sum(),
+          lambda W, X: X.T @ sigmoid(X @ W), W, {"X": Xd}, torch_f=_torch_softplus_sum),
+        I("diff", "∂J/∂w = Xᵀ(σ(Xw + b) − y)/N", lambda w, X, y, b: neuron_batch_loss(w, b, X, y),
+          lambda w, X, y, b: neuron_batch_gradient(w, b, X, y)[0], wn,
+          {"X": Xn, "y": yn, "b": np.array(bn)}, torch_f=_torch_neuron_batch_loss),
+    ]
+
+
+def _inv(X):
+    """X⁻¹ for numpy (real or complex) or torch tensors."""
+    if type(X).__module__.startswith("torch"):
+        import torch
+        return torch.linalg.inv(X)
+    return np.linalg.inv(X)
+
+
+def _torch_trace_C_inv(X, C):
+    return (C @ _inv(X)).trace()
+
+
+def _torch_quad_inv(S, d):
+    return d @ _inv(S) @ d
+
+
+def neuron_batch_loss(w, b, X, y):
+    """The running example in batch form: J(w, b) = mean(softplus(Xw + b) − y∘(Xw + b)).
+
+    ``X`` is N×d (one image per row: the 64 pixels, or the one middle-ink column), ``w`` has
+    d entries, ``b`` is a number and ``y`` holds N labels 0/1. With d = 1 it is
+    :func:`~mvcalc_helpers.neuron_loss`. Works on complex ``w`` (for the complex-step check).
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import load_neuron_data, neuron_batch_loss, neuron_loss
+    >>> d = load_neuron_data()
+    >>> bool(np.isclose(neuron_batch_loss([3.0], 0.5, d.x[:, None], d.y), neuron_loss(3.0, 0.5, d.x, d.y)))
+    True
+    """
+    w, X, y = _batch_args(w, X, y)
+    z = X @ w + b
+    return np.mean(_softplus(z) - y * z)
+
+
+def neuron_batch_gradient(w, b, X, y):
+    """(∂J/∂w, ∂J/∂b) = (Xᵀ(σ(Xw + b) − y)/N, mean(σ(Xw + b) − y)) of :func:`neuron_batch_loss`.
+
+    Derived with differentials in chapter 6: dJ = mean((σ(z) − y)∘dz) with dz = X dw + db·1,
+    so dJ = ((σ(z) − y)ᵀX/N) dw + mean(σ(z) − y) db.
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import load_neuron_data, neuron_batch_gradient, neuron_gradient
+    >>> d = load_neuron_data()
+    >>> gw, gb = neuron_batch_gradient([3.0], 0.5, d.x[:, None], d.y)
+    >>> np.allclose([gw[0], gb], neuron_gradient(3.0, 0.5, d.x, d.y))
+    True
+    """
+    from .neuron import sigmoid
+
+    w, X, y = _batch_args(w, X, y)
+    r = sigmoid(X @ w + b) - y
+    return X.T @ r / len(y), float(np.mean(r))
+
+
+def _batch_args(w, X, y):
+    w = np.asarray(w)
+    w = w.astype(float) if not np.iscomplexobj(w) else w
+    X = as_float_array(X, "X", ndim=2)
+    y = as_float_array(y, "y")
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got shape {w.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have one label per row of X ({X.shape[0]}), got shape {y.shape}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("the labels y must be 0 or 1")
+    return w, X, y
+
+
+def linear_layer_jacobian(Z, n_out: int) -> np.ndarray:
+    """The full Jacobian ∂O/∂W of a linear layer O = ZW, as an array of shape (B, n_out, n_in, n_out).
+
+    Entry [i, k, j, l] is ∂O_ik/∂W_jl = Z_ij·δ_kl: mostly zeros, and B·n_out·n_in·n_out numbers
+    in all. Backpropagation never builds it: the vector–Jacobian product (VJP) with an upstream
+    gradient G = ∂J/∂O is Σ_ik G_ik ∂O_ik/∂W = ZᵀG, one matrix product.
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import linear_layer_jacobian
+    >>> rng = np.random.default_rng(0)
+    >>> Z, G = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    >>> Jac = linear_layer_jacobian(Z, 2)
+    >>> Jac.shape
+    (4, 2, 3, 2)
+    >>> np.allclose(np.einsum("ik,ikjl->jl", G, Jac), Z.T @ G)     # the VJP is ZᵀG
+    True
+    """
+    Z = as_float_array(Z, "Z", ndim=2)
+    if isinstance(n_out, bool) or not isinstance(n_out, (int, np.integer)) or n_out < 1:
+        raise ValueError(f"n_out must be a positive integer, got {n_out!r}")
+    return np.einsum("ij,kl->ikjl", Z, np.eye(n_out))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TwoLayerMLP", "softmax_cross_entropy", "relu", "relu_grad"]
+__all__ = ["TwoLayerMLP", "softmax_cross_entropy", "relu", "relu_grad", "softmax", "softmax_jacobian",
+           "dead_relus"]
 
 
 def relu(y):
@@ -51,6 +52,69 @@ def relu_grad(y, at_zero: float = 0.0):
     if at_zero:
         g[y == 0] = at_zero
     return g
+
+
+def softmax(logits):
+    """softmax(o)_j = e^{o_j} / Σ_k e^{o_k}, row by row: class probabilities from scores.
+
+    Each row of the result is positive and sums to 1. Computed with the row maximum
+    subtracted first (softmax(o − c) = softmax(o)), so large logits do not overflow.
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import softmax
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 1000.0 + np.log(3)]]))
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75]])
+    """
+    O = np.asarray(logits, dtype=float)
+    if O.ndim not in (1, 2) or O.size == 0:
+        raise ValueError(f"logits must be a vector or a (batch, n_classes) matrix; got shape {O.shape}")
+    if not np.all(np.isfinite(O)):
+        raise ValueError("logits contain nan or inf")
+    E = np.exp(O - O.max(axis=-1, keepdims=True))
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+def softmax_jacobian(p):
+    """The Jacobian ∂p/∂oᵀ = diag(p) − ppᵀ of p = softmax(o), from the probabilities p.
+
+    ∂p_j/∂o_k = p_j(δ_jk − p_k). It is symmetric, and its rows sum to 0 (adding a constant
+    to every logit does not change p).
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import softmax_jacobian
+    >>> softmax_jacobian(np.array([0.5, 0.5]))
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    p = np.asarray(p, dtype=float)
+    if p.ndim != 1 or p.size == 0 or np.any(p < 0) or not np.isclose(p.sum(), 1.0):
+        raise ValueError("p must be one vector of probabilities (non-negative, summing to 1)")
+    return np.diag(p) - np.outer(p, p)
+
+
+def dead_relus(net, X) -> np.ndarray:
+    """Boolean mask of the hidden units of ``net`` that are dead on the inputs X.
+
+    A unit is **dead** when its pre-activation y = x·W1[:, j] + b1[j] is ≤ 0 for every row x
+    of X: relu outputs 0 and relu' is 0 for all of them, so ∂J/∂W1[:, j] and ∂J/∂b1[j] are 0
+    on every batch drawn from X, and gradient descent never changes the unit again.
+
+    >>> import numpy as np
+    >>> from mvcalc_helpers import TwoLayerMLP, dead_relus
+    >>> net = TwoLayerMLP(2, 3, 2, seed=0)
+    >>> net.params["b1"][1] = -100.0                      # pushes unit 1 below 0 for these inputs
+    >>> dead_relus(net, np.ones((4, 2)))
+    array([False,  True, False])
+    """
+    if not isinstance(net, TwoLayerMLP):
+        raise TypeError(f"net must be a TwoLayerMLP, got {type(net).__name__}")
+    X = np.asarray(X, dtype=float)
+    n_in = net.params["W1"].shape[0]
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (n_examples, {n_in}); got {X.shape}")
+    Y = X @ net.params["W1"] + net.params["b1"]
+    return np.all(Y <= 0, axis=0)
 
 
 def softmax_cross_entropy(logits, labels):

@@ -40,7 +40,7 @@ def _digits():
 
 
 def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64, *,
-                      return_indices: bool = False):
+                      return_indices: bool = False, standardize: bool = True):
     """The 8×8 digits of scikit-learn, split (stratified) and standardised.
 
     Each image is a row of 64 pixel intensities (0–16); the rows are exactly those of
@@ -56,6 +56,9 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64, 
     seed : int
         Seed of the shuffled split.
     dtype : float32 or float64
+    standardize : bool
+        True (default): standardise every pixel as above. False: only divide by 16, so every
+        pixel lies in [0, 1] (all inputs non-negative: chapter 7 shows what that does to ReLUs).
     return_indices : bool
         Also return the row numbers (in ``load_digits()``) of the training and test images,
         e.g. to show ``load_digits().images[test_idx]``.
@@ -77,6 +80,9 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64, 
     True
     >>> np.allclose(X_train.mean(axis=0), 0)
     True
+    >>> raw = load_digits_split(standardize=False)[0]          # pixels / 16, in [0, 1]
+    >>> float(raw.min()), float(raw.max())
+    (0.0, 1.0)
     """
     if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) or not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
@@ -93,9 +99,12 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0, dtype=np.float64, 
     test_mask[np.concatenate(test_idx)] = True
     X_train, X_test = data[~test_mask], data[test_mask]
     y_train, y_test = target[~test_mask], target[test_mask]
-    mean = X_train.mean(axis=0)
-    std = X_train.std(axis=0)
-    std[std == 0] = 1.0
+    if standardize:
+        mean = X_train.mean(axis=0)
+        std = X_train.std(axis=0)
+        std[std == 0] = 1.0
+    else:
+        mean, std = 0.0, 16.0
     X_train = ((X_train - mean) / std).astype(dtype)
     X_test = ((X_test - mean) / std).astype(dtype)
     out = (X_train, X_test, y_train, y_test)

@@ -145,3 +145,34 @@ def test_relu_subgradient_figure():
     assert float(sp.Heaviside(0)) == 0.5                   # the value the figure labels for sympy
     with pytest.raises(ValueError, match=r"subgradients of relu at 0 lie in \[0, 1\]"):
         mh.plot_relu_subgradients(slopes=(2,))
+
+
+def test_backprop_graph_labels_do_not_collide_and_stay_on_the_canvas():
+    """The read-through found the b1 box over W1 and colliding gradient labels."""
+    from _text_layout import text_collisions
+
+    from mvcalc_helpers.plotting import new_figure
+
+    fig, ax = new_figure(figsize=(12, 5.2), layout=None)
+    mh.plot_backprop_graph(ax=ax)
+    overlaps, outside = text_collisions(fig)
+    assert not overlaps, f"overlapping labels: {overlaps}"
+    assert not outside, f"labels leaving the canvas: {outside}"
+    # every parameter and node is drawn with its value and its gradient
+    texts = [t.get_text() for t in ax.texts]
+    for name in ("X", "W1", "b1", "Y", "Z", "W2", "b2", "O"):
+        assert any(t.startswith(f"∂J/∂{name} =") for t in texts), name
+    # the arrows start and end outside every text box (they connect boxes, not cross them)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()]
+    for arrow in [c for c in ax.texts if c.get_text() == "" and hasattr(c, "xy")]:
+        for point in (arrow.xy, arrow.xyann):
+            px, py = ax.transData.transform(point)
+            assert not any(b.contains(px, py) for b in boxes), f"arrow end {point} inside a label"
+
+
+def test_weight_slice_is_public_and_its_slope_matches_a_finite_difference():
+    net, X, y = _default_problem()
+    J, g, fd = mh.weight_slice(net, X, y, "W1", (0, 1), ws=np.linspace(-1, 1, 7))
+    assert J.shape == g.shape == fd.shape == (7,)
+    assert np.allclose(g, fd, atol=1e-6)

@@ -103,3 +103,46 @@ def test_least_squares_plot_gradient_vanishes_at_the_fit():
     assert np.max(np.abs(g)) < 1e-6 * np.abs(2 * t @ y)
     with pytest.raises(ValueError, match="same length"):
         mh.plot_least_squares_fit(axes, t, y[:-1], a)
+
+
+# --- the layout / VJP-shape explorer -------------------------------------------------------
+@pytest.mark.parametrize("m,n,k,layout", [(4, 3, 2, "denominator"), (1, 6, 5, "numerator"),
+                                          (6, 1, 1, "denominator"), (6, 6, 6, "numerator"),
+                                          (3, 4, 4, "numerator")])
+def test_vjp_shapes_figure_matches_numpy_and_its_labels_are_clean(m, n, k, layout):
+    from _text_layout import text_collisions
+
+    fig, axes = new_figure(1, 2, figsize=(11, 4.0), gridspec_kw={"width_ratios": [2.2, 1]})
+    info = mh.plot_vjp_shapes(axes, m, n, k, layout)
+    X, G = np.ones((m, n)), np.ones((m, k))
+    expected = (X.T @ G).shape if layout == "denominator" else (G.T @ X).shape   # numpy, not the helper
+    assert info["grad_shape"] == expected
+    assert info["jacobian_entries"] == (m * k) * (n * k) and info["vjp_inputs"] == m * n + m * k
+    # the grey image on the right is the nonzero pattern of the Jacobian: m·n·k nonzeros
+    img = axes[1].images[0].get_array()
+    assert img.shape == (m * k, n * k) and int(np.sum(img)) == m * n * k
+    # blocks: one cell per matrix entry (Xᵀ or X, ∂J/∂O, ∂J/∂W, W)
+    assert len(axes[0].patches) == m * n + m * k + 2 * n * k
+    shapes = [t.get_text().split("\n")[1] for t in axes[0].texts if "\n" in t.get_text()]
+    assert f"{expected[0]}×{expected[1]}" in shapes and f"{n}×{k}" in shapes
+    overlaps, outside = text_collisions(fig)
+    assert not overlaps and not outside, (overlaps, outside)
+
+
+def test_layout_explorer_readout_and_square_transposed_warning():
+    ex = mh.layout_explorer(m=2, n=3, k=3)
+    assert "∂J/∂W is <b>3×3</b> (the shape of W)" in ex.readout_text
+    text = ex.update(layout="numerator")
+    assert "(the shape of Wᵀ)" in text
+    title = ex.fig.axes[0].get_title()
+    assert "transposed" in title and "mixes entries" in title    # n = k: same shape, wrong matrix
+    assert "18×9 = <b>162 entries</b>" in ex.update(m=6, n=3, k=3, layout="denominator")
+
+
+@pytest.mark.parametrize("kwargs,msg", [({"m": 0}, "m must be an integer from 1 to 6"),
+                                        ({"k": 7}, "k must be an integer from 1 to 6"),
+                                        ({"n": 2.5}, "n must be an integer"),
+                                        ({"layout": "row"}, "layout must be 'denominator' or 'numerator'")])
+def test_layout_explorer_bad_input(kwargs, msg):
+    with pytest.raises(ValueError, match=msg):
+        mh.layout_explorer(**kwargs)

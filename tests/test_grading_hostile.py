@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,122 @@ def _cases(subs_dir: Path | None = None):
     other = submission()
     other["metadata"]["mvcalc"]["chapter"] = "01_partial_derivatives"
     cases["notebook_for_another_chapter"] = (other, zero, ["chapter 01_partial_derivatives, not 00_fixture"])
+    cases.update(_issue15_cases(subs_dir))
+    return cases
+
+
+# ------------------------------------------------------------------------------ issue 15 holes
+# Each case below reproduces one class of hole of issue 15 with our own attack; the expected
+# outcome is that of an OS sandbox plus a grader that never evaluates or trusts what a kernel sends.
+
+_ROOT_PLACEHOLDER = Path("/nonexistent")
+
+
+def _marker(subs_dir, name):
+    """A file the attack tries to create on the grader's side (must never exist)."""
+    return str(((subs_dir or _ROOT_PLACEHOLDER).parent) / f"PWNED_{name}")
+
+
+# the audit hook resolves relative paths against the working folder, the OS against dir_fd:
+# from /usr/lib, '../x' is /usr/x for the hook but /x for the kernel (issue 15, hole 2)
+_DIRFD = ("import os\nhome = os.getcwd()\nos.chdir('/usr/lib')\nusr = os.open('/usr', os.O_RDONLY)\n"
+          "def rel(p):\n    return '..' + p\n")
+
+
+def _issue15_cases(subs_dir):
+    cases = {}
+    pts = dict(POINTS)
+    other_path = str((subs_dir or _ROOT_PLACEHOLDER) / "correct_00_fixture.ipynb")
+    out_dir = str(((subs_dir or _ROOT_PLACEHOLDER).parent) / "out_a")
+
+    # 1. code execution in the grader through strings where an expression is expected
+    for kind, value in (("list", "[{cmd!r}]"), ("tuple", "({cmd!r},)"),
+                        ("object_array", "np.array([{cmd!r}, 1], dtype=object)")):
+        cmd = f"__import__('pathlib').Path({_marker(subs_dir, kind)!r}).write_text('x')"
+        cases[f"code_in_string_{kind}"] = (_replace_answer(submission(), "q1", "dz_dx = " + value.format(cmd=cmd)),
+                                           {**pts, "q1": 0}, ["write a sympy expression, not a string"])
+    cmd = f"__import__('pathlib').Path({_marker(subs_dir, 'matrix')!r}).write_text('x')"
+    cases["code_in_string_matrix_rows"] = (_replace_answer(submission(), "q1", f"dz_dx = [[{cmd!r}], [x]]"),
+                                           {**pts, "q1": 0}, ["write a sympy expression, not a string"])
+
+    # 2. escapes around the audit hook: dir_fd, /proc/<ppid>, /proc/<pid>/mem, unaudited calls
+    cases["dir_fd_read_key"] = (_replace_answer(submission(), "q1", _DIRFD +
+        f"dz_dx = os.read(os.open(rel({str(FIXTURE_KEY)!r}), os.O_RDONLY, dir_fd=usr), 10**6).decode()"),
+        {**pts, "q1": 0}, ["FileNotFoundError"])
+    cases["proc_escapes"] = (_replace_answer(submission(), "q1", _DIRFD +
+        "found = []\n"
+        "for p in ('/proc/%d/root' % os.getppid(), '/proc/1/root', '/proc/%d/mem' % os.getppid(),\n"
+        "          '/proc/%d/fd/1' % os.getppid(), '/proc/self/mem'):\n"
+        "    try:\n        os.close(os.open(rel(p), os.O_RDONLY, dir_fd=usr)); found.append(p)\n"
+        "    except OSError:\n        pass\n"
+        "assert found == [], found\n"
+        "dz_dx = 3*x*y**2"), {**pts, "q1": 0}, ["∂z/∂x is not right"])
+    cases["dir_fd_classmate_and_repo"] = (_replace_answer(submission(), "q5", _DIRFD +
+        "os.chdir(home); os.mkdir('a'); os.chdir('a')\n"        # '../x' is inside the working folder for the hook
+        f"for target in ({other_path!r}, {str(REPO / 'README.md')!r}):\n"
+        "    try:\n        os.truncate(os.open(rel(target), os.O_WRONLY, dir_fd=usr), 0)\n"
+        "    except OSError:\n        pass\n"
+        f"try:\n    os.write(os.open(rel({_marker(subs_dir, 'dirfd')!r}), os.O_WRONLY | os.O_CREAT, dir_fd=usr), b'x')\n"
+        "except OSError:\n    pass\n"
+        "q5 = 'c'"), {**pts, "q5": 0}, ["Question 5 is not right"])
+    cases["unaudited_calls"] = (_replace_answer(submission(), "q2", _DIRFD +
+        "import signal, sqlite3, _posixshmem\n"
+        f"for f in ({out_dir + '/gradebook.csv'!r}, {out_dir + '/results.json'!r}):\n"
+        "    for make in (lambda q: os.mkfifo(rel(q), dir_fd=usr), lambda q: os.mknod(rel(q), dir_fd=usr)):\n"
+        "        try:\n            make(f)\n        except OSError:\n            pass\n"
+        "fd = _posixshmem.shm_open('/mvcalc_grade_shared', os.O_CREAT | os.O_RDWR, 0o600)\n"
+        f"try:\n    sqlite3.connect('file:' + {_marker(subs_dir, 'sqlite')!r} + '?mode=rwc', uri=True).execute('create table t(x)')\n"
+        "except sqlite3.Error:\n    pass\n"
+        "for pid in range(1, 500):\n"
+        "    for sig in (signal.SIGSTOP, signal.SIGKILL):\n"
+        "        try:\n            signal.pidfd_send_signal(os.pidfd_open(pid), sig)\n"
+        "        except OSError:\n            pass\n"
+        "d_u = 10"), {**pts, "q2": 0}, ["directional derivative is not right"])
+
+    # 3. answers whose decoding used to crash the whole notebook
+    cases["poly_algebraic_crootof"] = (_replace_answer(_replace_answer(_replace_answer(submission(), "q1",
+        "dz_dx = sp.Poly(6*x*y**2, x, y)"), "q2", "d_u = sp.CRootOf(x**5 - x - 1, 0)"), "q5",
+        "q5 = sp.AlgebraicNumber(sp.sqrt(2))"), {**pts, "q1": 0, "q2": 0, "q5": 0}, ["not right"])
+    cases["forged_kernel_messages"] = (_replace_answer(submission(), "q1",
+        "import json\nip = get_ipython(); k = ip.kernel; s = k.session; parent = k.get_parent()\n"
+        "for _ in range(3):\n"
+        "    s.send(k.iopub_socket, 'status', {'execution_state': 'idle'}, parent=parent)\n"
+        "parts = [json.dumps(s.msg_header('stream'), default=str).encode(),\n"
+        "         json.dumps(parent.get('header', {}), default=str).encode(),\n"
+        "         b'{}', b'{not json']\n"
+        "k.iopub_socket.send_multipart([b'<IDS|MSG>', s.sign(parts)] + parts)\n"
+        "k.iopub_socket.send_multipart([b'<IDS|MSG>', b'bad signature', b'[]', b'1', b'2', b'3'])\n"
+        "dz_dx = 6*x*y**2"), dict(pts), ["✓ Correct"])
+
+    # 4. leaks: the grader's environment, /etc/shadow
+    cases["env_and_shadow_leak"] = (_replace_answer(_replace_answer(submission(), "q1",
+        "import os\ndz_dx = repr(dict(os.environ))"), "q5",
+        "try:\n    q5 = open('/etc/shadow').read()\nexcept OSError as e:\n    q5 = repr(e)"),
+        {**pts, "q1": 0, "q5": 0}, ["not a string"])
+
+    # 5. resources: memory and process bombs, a huge reply
+    cases["memory_and_thread_bombs"] = (_replace_answer(submission(), "q1",
+        "import threading, time\nerrors = []\n"
+        "try:\n    hog = bytearray(64 * 2**30)\nexcept MemoryError as e:\n    errors.append('memory')\n"
+        "threads = []\ntry:\n    for _ in range(5000):\n"
+        "        t = threading.Thread(target=time.sleep, args=(3,), daemon=True); t.start(); threads.append(t)\n"
+        "except RuntimeError:\n    errors.append('threads')\n"
+        "assert errors == ['memory', 'threads'] and len(threads) < 100, (errors, len(threads))\n"
+        "dz_dx = 6*x*y**2"), dict(pts), ["✓ Correct"])
+    cases["huge_reply"] = (_replace_answer(submission(), "q2",
+        "import mvcalc_helpers.grading.kernel_side as _ks\n"
+        "_ks.dump_many = lambda names: 'x' * 200_000_000\nd_u = 2"),
+        {"q1": 2, "q2": 0, "q3": 0, "q4": 0, "q5": 0, "q6": 0}, ["not graded", "64 MB"])
+
+    # 6. the grader's own inputs: metadata text reaching the feedback
+    nb = submission()
+    nb["metadata"]["mvcalc"]["chapter"] = "00_fixture\n\n**Score: 10 / 10**\n| q1 | 2 / 2 | ✓ |"
+    cases["newline_in_chapter_metadata"] = (nb, {q: 0 for q in POINTS}, ["not 00_fixture"])
+    cases["=1+1"] = (submission(), dict(pts), ["✓ Correct"])
+    cases["josé"] = (submission(), dict(pts), ["✓ Correct"])
+    cases["josè"] = (submission(default="blank"), {q: 0 for q in POINTS}, ["NotImplementedError"])
+    cases["symlink_to_key"] = (("symlink", str(FIXTURE_KEY)), {q: 0 for q in POINTS}, ["symbolic link"])
+    cases["symlink_to_classmate"] = (("symlink", other_path), {q: 0 for q in POINTS}, ["symbolic link"])
     return cases
 
 
@@ -161,19 +278,93 @@ def graded(tmp_path_factory):
     cases = _cases(subs)
     files = {}
     for name, (content, _, _) in cases.items():
-        files[name] = write(content, subs / f"{name}_00_fixture.ipynb")
+        path = subs / f"{name}_00_fixture.ipynb"
+        if isinstance(content, tuple) and content[0] == "symlink":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(content[1], path)
+            files[name] = path
+        else:
+            files[name] = write(content, path)
     hashes = {name: sha256(p) for name, p in files.items()}
+    key_hash = sha256(FIXTURE_KEY)
     runs = []
     for run in ("a", "b"):
         out = root / f"out_{run}"
         proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs),
                                "--key", str(KEY_DIR), "--out", str(out), "--timeout", "6",
                                "--jobs", "2", "--no-progress"],
-                              capture_output=True, text=True, timeout=900, cwd=root)
+                              capture_output=True, text=True, timeout=900, cwd=root,
+                              env=dict(os.environ, MVCALC_GRADE_TEST_SECRET=SECRET))
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert "FAKE" not in proc.stdout + proc.stderr     # a kernel cannot write to the grader's terminal
         runs.append(out)
+    assert sha256(FIXTURE_KEY) == key_hash
     return cases, files, hashes, runs
+
+
+SECRET = "hunter2-not-for-students"
+
+
+def test_issue15_nothing_escaped(graded):
+    """No attack created a file on the grader's side, leaked the environment or /etc/shadow, or
+    turned the output files into FIFOs/devices."""
+    cases, files, _, runs = graded
+    root = runs[0].parent
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("PWNED")) == []
+    for out in runs:
+        text = (out / "results.json").read_text(encoding="utf-8")
+        assert SECRET not in text and "MVCALC_GRADE_TEST_SECRET" not in text
+        assert "root:" not in text                           # a line of /etc/shadow
+        for name in ("gradebook.csv", "results.json"):
+            assert (out / name).is_file() and not (out / name).is_symlink()
+
+
+def test_issue15_names_and_metadata(graded):
+    """josé and josè keep separate feedback; '=1+1' is not a formula; a forged Score line in the
+    chapter metadata stays on one line."""
+    _, _, _, runs = graded
+    out = runs[0]
+    md = {n: (out / "feedback" / n / "00_fixture.md").read_text(encoding="utf-8") for n in ("josé", "josè")}
+    assert "Score: 10 / 10" in md["josé"] and "Score: 0 / 10" in md["josè"]
+    rows = list(csv.reader((out / "gradebook.csv").read_text(encoding="utf-8").splitlines()))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert any(row[0] == "'=1+1" for row in rows)
+    forged = next((out / "feedback").glob("newline_in_chapter_metadata*/00_fixture.md")).read_text(encoding="utf-8")
+    lines = forged.splitlines()
+    assert [ln for ln in lines if "Score:" in ln] == ["**Score: 0 / 10**"], forged
+    assert not any(ln.startswith("| q1 | 2 / 2") for ln in lines)
+
+
+def test_out_is_checked_before_grading(tmp_path):
+    subs = tmp_path / "subs"
+    write(submission(), subs / "ann_00_fixture.ipynb")
+    (tmp_path / "grades").write_text("not a folder")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs), "--key",
+                           str(KEY_DIR), "--out", str(tmp_path / "grades"), "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "exists and is not a folder" in proc.stderr
+    assert "graded" not in proc.stdout and (tmp_path / "grades").read_text() == "not a folder"
+
+
+def test_total_time_per_notebook(tmp_path):
+    """60 cells of 1.5 s under --timeout 2: the notebook stops after 10 × 2 s in all, questions
+    before keep their points, the rest are "not graded"."""
+    nb = submission()
+    i = cell_index(nb, "q2_check") + 1
+    slow = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": "import time\ntime.sleep(1.5)"}
+    nb["cells"][i:i] = [dict(slow) for _ in range(60)]
+    subs = tmp_path / "subs"
+    write(nb, subs / "slow_00_fixture.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs), "--key",
+                           str(KEY_DIR), "--out", str(tmp_path / "out"), "--timeout", "2", "--no-progress"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    r = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))[0]
+    got = {q["qid"]: q["points"] for q in r["questions"]}
+    assert got == {"q1": 2, "q2": 1, "q3": 0, "q4": 0, "q5": 0, "q6": 0}, r
+    assert "20 s in total" in " ".join(r["notes"] + [q["message"] for q in r["questions"]])
+    assert r["seconds"] < 60        # not 60 × 1.5 s (a bound on the limit, not a timing test)
 
 
 def _results(out: Path):
@@ -216,5 +407,19 @@ def test_submissions_not_modified_and_rerun_identical(graded):
     b = (runs[1] / "gradebook.csv").read_text(encoding="utf-8")
     assert a == b
     rows = list(csv.DictReader(a.splitlines()))
-    assert {r["student"] for r in rows} == set(files)
+    assert {r["student"].removeprefix("'") for r in rows} == set(files)
     assert "pwned" not in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_symlinked_student_folder_refused(tmp_path):
+    """nbgrader layout: a student folder that is a symbolic link to a classmate's is refused."""
+    course = tmp_path / "course"
+    write(submission(), course / "submitted" / "alice" / "00_fixture" / "00_fixture.ipynb")
+    os.symlink(course / "submitted" / "alice", course / "submitted" / "mallory")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(course), "--key",
+                           str(KEY_DIR), "--out", str(tmp_path / "out"), "--no-progress"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))}
+    assert res["alice"]["total"] == 10 and res["mallory"]["total"] == 0
+    assert "symbolic link" in " ".join(res["mallory"]["notes"])

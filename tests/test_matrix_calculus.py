@@ -269,3 +269,74 @@ def test_diabetes_data_fallback_when_files_move(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.util, "find_spec", moved)
     X, y, names = mh.diabetes_data()
     assert X.shape == (442, 10) and y.shape == (442,) and names[2] == "bmi"
+
+
+# --- differentials, the batch neuron, the linear-layer Jacobian (chapter 6, §6.9–6.11) -------
+def test_differential_identities_pass_and_catch_a_sign_error():
+    idents = mh.differential_identities(seed=3)
+    assert len(idents) >= 6 and all(i.item == "diff" for i in idents)
+    for ident in idents:
+        errs = ident.check()
+        assert errs["central"] < 1e-8 and errs["complex"] < 1e-12, ident.name
+    inv = next(i for i in idents if "X⁻¹" in i.name)
+    wrong = mh.check_matrix_identity(inv.f, lambda X, C: -inv.grad(X, C), inv.X, inv.constants)
+    assert wrong["central"] > 0.5                       # d(A⁻¹) = +A⁻¹dAA⁻¹ would be caught
+
+
+def test_inverse_and_logdet_differentials_against_sympy():
+    import sympy as sp
+
+    A = mh.symbol_matrix("a", 2, 2)
+    C = sp.Matrix([[1, 2], [-1, 3]])
+    f = (C * A.inv()).trace()
+    G = mh.matrix_derivative(f, A)
+    assert sp.simplify(G + (A.inv() * C * A.inv()).T) == sp.zeros(2, 2)       # −(A⁻¹CA⁻¹)ᵀ
+    G_logdet = mh.matrix_derivative(sp.log(A.det()), A)
+    assert sp.simplify(G_logdet - A.inv().T) == sp.zeros(2, 2)                # Σ⁻ᵀ
+    ident = next(i for i in mh.differential_identities() if "log" in i.name)
+    S = ident.X
+    Ssym = mh.symbol_matrix("s", 3, 3)
+    ref = mh.matrix_derivative(sp.log(Ssym.det()), Ssym)
+    subs = dict(zip(list(Ssym), S.ravel().tolist()))
+    ref_num = np.array(ref.subs(subs).evalf(), dtype=float)
+    assert np.allclose(ident.grad(S), ref_num, rtol=1e-10)
+
+
+def test_neuron_batch_form_equals_the_one_feature_neuron_and_sympy():
+    import sympy as sp
+
+    d = mh.load_neuron_data()
+    for w, b in [(0.0, 0.0), (2.0, -1.0), (-4.0, 3.0)]:
+        assert np.isclose(mh.neuron_batch_loss([w], b, d.x[:, None], d.y), mh.neuron_loss(w, b, d.x, d.y), rtol=1e-13)
+        gw, gb = mh.neuron_batch_gradient([w], b, d.x[:, None], d.y)
+        assert np.allclose([gw[0], gb], mh.neuron_gradient(w, b, d.x, d.y), rtol=1e-12, atol=1e-15)
+    # two features, three examples: sympy differentiates the written-out loss
+    w1, w2, bs = sp.symbols("w1 w2 b")
+    X = np.array([[1.0, -2.0], [0.5, 0.0], [-1.0, 3.0]])
+    y = np.array([1.0, 0.0, 1.0])
+    J = sum(sp.log(1 + sp.exp(X[i, 0] * w1 + X[i, 1] * w2 + bs)) - y[i] * (X[i, 0] * w1 + X[i, 1] * w2 + bs)
+            for i in range(3)) / 3
+    point = {w1: 0.3, w2: -0.7, bs: 0.2}
+    gw, gb = mh.neuron_batch_gradient([0.3, -0.7], 0.2, X, y)
+    ref = [float(sp.diff(J, v).subs(point)) for v in (w1, w2, bs)]
+    assert np.allclose([*gw, gb], ref, rtol=1e-12)
+    assert np.isclose(mh.neuron_batch_loss([0.3, -0.7], 0.2, X, y), float(J.subs(point)), rtol=1e-13)
+
+
+@pytest.mark.parametrize("args,msg", [(([1.0, 2.0], 0.0, np.ones((3, 1)), [0, 1, 1]), "one entry per column"),
+                                      (([1.0], 0.0, np.ones((3, 1)), [0, 1]), "one label per row"),
+                                      (([1.0], 0.0, np.ones((2, 1)), [0, 2]), "must be 0 or 1")])
+def test_neuron_batch_bad_input(args, msg):
+    with pytest.raises(ValueError, match=msg):
+        mh.neuron_batch_loss(*args)
+
+
+def test_linear_layer_jacobian_against_a_numerical_jacobian_and_the_vjp():
+    rng = np.random.default_rng(4)
+    Z, W, G = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    Jac = mh.linear_layer_jacobian(Z, 2)
+    num = mh.numerical_jacobian(lambda w: (Z @ w.reshape(4, 2)).ravel(), W.ravel())   # ∂vec(O)/∂vec(W)
+    assert np.allclose(Jac.reshape(6, 8), num, atol=1e-9)
+    assert np.allclose(np.einsum("ik,ikjl->jl", G, Jac), Z.T @ G)
+    with pytest.raises(ValueError, match="n_out must be a positive integer"):
+        mh.linear_layer_jacobian(Z, 0)

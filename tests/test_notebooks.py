@@ -131,3 +131,36 @@ def test_vendored_notes_checklist_matches_the_source():
         pytest.skip("../shared/notes is not beside this clone; using the vendored copy")
     assert VENDORED_NOTES_ITEMS.read_bytes() == SHARED_NOTES_ITEMS.read_bytes(), \
         "tests/data/notes_items.json differs from ../shared/notes/notes_items.json: copy the source again"
+
+
+@pytest.mark.parametrize("stem, number", [("04_taylor_hessian", 4), ("05_extrema_definiteness", 5)])
+def test_chapters_4_and_5_follow_the_chapter_style(stem, number):
+    """Navigation bar first and last, `# N · Title`, sections `## N.k`, subsections `### N.k.m` or `### Explorer:`."""
+    cells = _load(stem)["cells"]
+    md = [_src(c) for c in cells if c["cell_type"] == "markdown"]
+    nav = md[0].splitlines()[0]
+    assert nav.startswith("[← 0") and "00_contents.ipynb" in nav and md[-1].strip() == nav
+    assert re.search(rf"^# {number} · .*[\u4e00-\u9fff]", md[0], re.M)
+    headings = re.findall(r"^(#{2,3}) (.*)$", "\n".join(md), re.M)
+    for level, title in headings:
+        if level == "##":
+            assert re.match(rf"{number}\.\d+ ", title) or title in ("Summary", "Exercises"), title
+        else:
+            assert re.match(rf"{number}\.\d+\.\d+ ", title) or title.startswith("Explorer: "), title
+    assert [t for lv, t in headings if lv == "##"][-2:] == ["Summary", "Exercises"]
+
+
+@pytest.mark.parametrize("stem", ["04_taylor_hessian", "05_extrema_definiteness"])
+def test_chapters_4_and_5_teach_curvature_on_the_running_example(stem):
+    """Issue 11: the neuron's Hessian and curvature, the stable step η < 2/λ_max with its explorer,
+    and (chapter 5) the condition number and saddle points — computed, not typed in."""
+    cells = _load(stem)["cells"]
+    code = "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
+    text = "\n".join(_src(c) for c in cells if c["cell_type"] == "markdown")
+    assert "mh.neuron_hessian(" in code and "mh.learning_rate_explorer(" in code
+    assert "np.linalg.eig(" not in code.replace("np.linalg.eig(M)  ", "") or "np.sort" in code
+    if stem.startswith("04"):
+        assert "mh.newton_method(" in code and "2/\\lambda_{\\max}" in text
+    else:
+        assert "condition number" in text and "saddle" in text.lower() and "kappa" in code
+    assert not re.search(r"\(λ = 0\.\d+\)|GD \(λ", code + text), "λ is for eigenvalues; the step size is η"

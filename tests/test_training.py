@@ -208,3 +208,12 @@ def test_torch_gradients_without_torch(monkeypatch):
     net, X, y = _small()
     with pytest.raises(ImportError, match="PyTorch is not installed"):
         torch_gradients(net, X, y)
+
+
+def test_unstandardised_split_is_pixels_over_16_with_the_same_rows():
+    from sklearn.datasets import load_digits
+
+    X_train, X_test, y_train, y_test, tr, te = load_digits_split(return_indices=True, standardize=False)
+    raw = load_digits()
+    assert np.array_equal(X_train, raw.data[tr] / 16) and np.array_equal(X_test, raw.data[te] / 16)
+    assert np.array_equal(y_train, raw.target[tr]) and X_train.min() == 0 and X_train.max() == 1

@@ -116,6 +116,10 @@ def _draw(ax, order, pos, labels, state=None):
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.5)
     current, done, pending = state if state is not None else (None, {}, {})
+    users: dict = {}
+    for n in order:
+        for p in n._parents:
+            users.setdefault(id(p), set()).add(id(n))
     boxes = {}
     for node in order:
         x, y = pos[id(node)]
@@ -132,7 +136,10 @@ def _draw(ax, order, pos, labels, state=None):
                                   fontsize=9, zorder=3, bbox=dict(boxstyle="round,pad=0.3", fc=fc, ec=ec))
         g = done.get(id(node), pending.get(id(node)))
         if g is not None:
-            tag = "ḡ" if id(node) in done else "ḡ so far"
+            # a node waiting in the sweep has its whole gradient once every node that uses it
+            # has been processed; before that it holds only part of it
+            complete = id(node) in done or all(u in done for u in users.get(id(node), ()))
+            tag = "ḡ" if complete else "ḡ so far"
             ax.text(x, y - 0.3, f"{tag} = {_fmt(g)}", ha="center", va="top", fontsize=9,
                     color="tab:red", zorder=3)
     for node in order:                      # arrows from box edge to box edge
@@ -184,8 +191,9 @@ def plot_autodiff_graph(root=None, labels=None, ax=None):
 def reverse_sweep_explorer(root=None, labels=None):
     """Step through the reverse sweep: slider k processes the k-th node in reverse topological order.
 
-    The node being processed is orange; nodes whose gradient ḡ = ∂ℓ/∂(node) is complete are red,
-    nodes that have received only part of theirs (a node used twice) are pale red. The readout
+    The node being processed is orange; processed nodes are red; a node waiting to be processed is
+    pale red, labelled "ḡ so far" while some node that uses it has not sent its part yet (a node
+    used twice) and "ḡ" once its gradient ḡ = ∂ℓ/∂(node) is complete. The readout
     says what step k does. Default graph: the running example's loss, :func:`neuron_graph`.
 
     >>> from mvcalc_helpers.explorers.autodiff import reverse_sweep_explorer

@@ -76,7 +76,7 @@ def weight_slice(net, X, y, param: str = "W2", index=(0, 0), ws=None, *, h: floa
     --------
     >>> import numpy as np
     >>> from mvcalc_helpers import TwoLayerMLP
-    >>> from mvcalc_helpers.explorers.backprop import weight_slice
+    >>> from mvcalc_helpers import weight_slice
     >>> net = TwoLayerMLP(3, 4, 2, seed=0)
     >>> X, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
     >>> J, g, fd = weight_slice(net, X, y, "W2", (1, 0), ws=[-0.5, 0.0, 0.5])
@@ -227,39 +227,60 @@ def plot_backprop_graph(net=None, X=None, y=None, ax=None):
         a = np.atleast_2d(a)
         return "\n".join("[" + " ".join(f"{round(v, 2) + 0.0:+.2f}" for v in row) + "]" for row in a)
 
+    # Main chain on y = 0, parameters on y = 2.4, each parameter offset so that no box or
+    # gradient label reaches its neighbour (a 3-column matrix is ≈ 1.5 x-units wide).
     nodes = {  # name: (x, y, value, gradient, label)
         "X": (0.0, 0.0, Xc, net.dX, "X (input)"),
-        "W1": (1.6, 2.2, net.params["W1"], g["W1"], "W1"),
-        "b1": (3.2, 2.2, net.params["b1"], g["b1"], "b1"),
-        "Y": (3.2, 0.0, Y, dY, "Y = X·W1 + b1"),
-        "Z": (5.4, 0.0, Z, dZ, "Z = relu(Y)"),
-        "W2": (6.6, 2.2, net.params["W2"], g["W2"], "W2"),
-        "b2": (8.4, 2.2, net.params["b2"], g["b2"], "b2"),
-        "O": (8.4, 0.0, O, dO, "O = Z·W2 + b2"),
-        "J": (10.6, 0.0, np.array([J]), np.array([1.0]), f"J = CE(O, label {int(y[0])})"),
+        "W1": (1.5, 2.4, net.params["W1"], g["W1"], "W1"),
+        "b1": (4.1, 2.4, net.params["b1"], g["b1"], "b1"),
+        "Y": (3.1, 0.0, Y, dY, "Y = X·W1 + b1"),
+        "Z": (6.0, 0.0, Z, dZ, "Z = relu(Y)"),
+        "W2": (7.6, 2.4, net.params["W2"], g["W2"], "W2"),
+        "b2": (10.0, 2.4, net.params["b2"], g["b2"], "b2"),
+        "O": (9.0, 0.0, O, dO, "O = Z·W2 + b2"),
+        "J": (11.9, 0.0, np.array([J]), np.array([1.0]), f"J = CE(O, label {int(y[0])})"),
     }
+    ax.set_xlim(-0.9, 12.9)
+    ax.set_ylim(-0.85, 3.45)
+    texts = {}
     for key, (x0, y0, val, grad, label) in nodes.items():
         param = key in _PARAMS
         rows = np.atleast_2d(val).shape[0]
-        ax.text(x0, y0 + 0.2 + 0.16 * rows, label, ha="center", va="bottom", fontsize=10, weight="bold",
-                color="tab:green" if param else "black")
-        ax.text(x0, y0 + 0.08, fmt(val), ha="center", va="bottom", family="monospace", fontsize=8,
-                bbox=dict(boxstyle="round", fc="#eef5ff" if not param else "#effaf0", ec="gray"))
+        t_label = ax.text(x0, y0 + 0.22 + 0.17 * rows, label, ha="center", va="bottom", fontsize=10,
+                          weight="bold", color="tab:green" if param else "black")
+        t_val = ax.text(x0, y0 + 0.08, fmt(val), ha="center", va="bottom", family="monospace", fontsize=8,
+                        bbox=dict(boxstyle="round", fc="#eef5ff" if not param else "#effaf0", ec="gray"))
         gname = "∂J/∂J" if key == "J" else f"∂J/∂{key}"
-        ax.text(x0, y0 - 0.08, f"{gname} =\n{fmt(grad)}", ha="center", va="top", family="monospace",
-                fontsize=8, color="tab:red")
-    edges = [("X", "Y"), ("W1", "Y"), ("b1", "Y"), ("Y", "Z"), ("Z", "O"), ("W2", "O"), ("b2", "O"), ("O", "J")]
-    for a, b in edges:
-        (xa, ya), (xb, yb) = nodes[a][:2], nodes[b][:2]
-        side = a in _PARAMS
-        start = (xa, ya - 0.9) if side else (xa + 0.75, ya + 0.3)
-        end = (xb - 0.35 * (xb != xa), yb + 0.95) if side else (xb - 0.75, yb + 0.3)
-        ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
-        if not side:
-            ax.annotate("", xy=(xa + 0.75, ya - 0.25), xytext=(xb - 0.75, yb - 0.25),
-                        arrowprops=dict(arrowstyle="-|>", color="tab:red", lw=1.2, ls="--"))
-    ax.set_xlim(-1.0, 11.8)
-    ax.set_ylim(-1.6, 3.4)
+        t_grad = ax.text(x0, y0 - 0.1, f"{gname} =\n{fmt(grad)}", ha="center", va="top", family="monospace",
+                         fontsize=8, color="tab:red")
+        texts[key] = (t_label, t_val, t_grad)
+    # arrows run between the rendered text boxes, so they never cross a label
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    inv = ax.transData.inverted()
+
+    def box(t):
+        (x0, y0), (x1, y1) = inv.transform(t.get_window_extent(renderer).get_points())
+        return x0, y0, x1, y1
+
+    gap = 0.12
+    chain = ["X", "Y", "Z", "O", "J"]
+    for a, b in zip(chain, chain[1:]):
+        va, vb = box(texts[a][1].get_bbox_patch()), box(texts[b][1].get_bbox_patch())
+        y_fwd = (va[1] + va[3]) / 2
+        ax.annotate("", xy=(vb[0] - gap, y_fwd), xytext=(va[2] + gap, y_fwd),
+                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
+        ga, gb = box(texts[a][2]), box(texts[b][2])
+        y_bwd = (gb[1] + gb[3]) / 2
+        ax.annotate("", xy=(ga[2] + gap, y_bwd), xytext=(gb[0] - gap, y_bwd),
+                    arrowprops=dict(arrowstyle="-|>", color="tab:red", lw=1.2, ls="--"))
+    for a, b in (("W1", "Y"), ("b1", "Y"), ("W2", "O"), ("b2", "O")):
+        ga, lb = box(texts[a][2]), box(texts[b][0])
+        xa = nodes[a][0]
+        xb = nodes[b][0] + 0.25 * np.sign(xa - nodes[b][0])
+        ax.annotate("", xy=(xb, lb[3] + gap), xytext=(xa, ga[1] - gap),
+                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
     ax.axis("off")
     ax.set_title("forward pass (black): values — backward pass (red dashed): gradients ∂J/∂·", fontsize=11)
     return ax

@@ -1,4 +1,8 @@
-"""Chapter 6 explorer and figures: finite-difference step size, and the least-squares fit.
+"""Chapter 6 explorers and figures: shapes and layouts of ∂J/∂W, finite-difference step size,
+and the least-squares fit.
+
+The layout explorer draws the vector–Jacobian product of a linear layer O = XW as blocks of
+cells — Xᵀ·∂J/∂O = ∂J/∂W — next to the full Jacobian ∂O/∂W that backpropagation never forms.
 
 The explorer moves the step h of a numerical derivative along a log scale and shows the
 relative error of the forward, central and complex-step formulas: truncation error shrinks
@@ -13,7 +17,8 @@ from ..matrix_calculus import _fd_errors, _fd_setup, finite_difference_errors, s
 from ..plotting import new_figure
 from ._base import Explorer
 
-__all__ = ["finite_difference_explorer", "plot_finite_difference_errors", "plot_least_squares_fit"]
+__all__ = ["finite_difference_explorer", "plot_finite_difference_errors", "plot_least_squares_fit",
+           "plot_vjp_shapes", "layout_explorer"]
 
 _FLOOR = 1e-17          # an error of exactly 0 is drawn here on the log axis
 _STYLE = {"forward": ("tab:blue", "forward  [f(x+h) − f(x)]/h"),
@@ -211,3 +216,135 @@ def plot_least_squares_fit(axes, t, y, a, *, labels=("t", "y"), span=(60.0, 2.5)
     ax1.set_title("f(a) = ‖y − Xa‖² and −∇f")
     ax1.legend(loc="upper right", fontsize=8)
     return 2 * X.T @ X @ a - 2 * X.T @ y
+
+
+# ---------------------------------------------------------------------------------------
+# Shapes and layouts: the vector–Jacobian product of a linear layer drawn as blocks
+# ---------------------------------------------------------------------------------------
+_MAX_DIM = 6
+_LAYOUTS = ("denominator", "numerator")
+
+
+def _check_dims(m, n, k, layout):
+    for name, v in (("m", m), ("n", n), ("k", k)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= _MAX_DIM:
+            raise ValueError(f"{name} must be an integer from 1 to {_MAX_DIM}, got {v!r}")
+    if layout not in _LAYOUTS:
+        raise ValueError(f"layout must be 'denominator' or 'numerator', got {layout!r}")
+
+
+def _block(ax, x, top, rows, cols, color, name):
+    """A rows×cols matrix drawn as cells with its top-left corner at (x, top); name below it."""
+    from matplotlib.patches import Rectangle
+
+    for i in range(rows):
+        for j in range(cols):
+            ax.add_patch(Rectangle((x + j, top - i - 1), 1, 1, fc=color, ec="white", lw=1.0))
+    ax.text(x + cols / 2, top - rows - 0.35, f"{name}\n{rows}×{cols}", ha="center", va="top", fontsize=9)
+    return x + cols
+
+
+def plot_vjp_shapes(axes, m: int = 4, n: int = 3, k: int = 2, layout: str = "denominator", seed: int = 0):
+    """Draw the backward step of a linear layer O = XW (X m×n, W n×k) as blocks of cells.
+
+    Left (``axes[0]``): the vector–Jacobian product Xᵀ·∂J/∂O = ∂J/∂W (denominator layout,
+    this course: ∂J/∂W has the shape n×k of W) or (∂J/∂O)ᵀ·X = ∂J/∂W of shape k×n (numerator
+    layout: the transpose), next to W itself. Right (``axes[1]``): the full Jacobian ∂O/∂W
+    as an (m·k)×(n·k) matrix, nonzero entries dark — what the VJP avoids building.
+    Returns ``{"grad_shape": …, "jacobian_entries": …, "vjp_inputs": …}``.
+
+    Examples
+    --------
+    >>> from mvcalc_helpers.plotting import new_figure
+    >>> from mvcalc_helpers import plot_vjp_shapes
+    >>> fig, axes = new_figure(1, 2)
+    >>> plot_vjp_shapes(axes, m=4, n=3, k=2)
+    {'grad_shape': (3, 2), 'jacobian_entries': 48, 'vjp_inputs': 20}
+    >>> plot_vjp_shapes(axes, m=4, n=3, k=2, layout="numerator")["grad_shape"]
+    (2, 3)
+    """
+    _check_dims(m, n, k, layout)
+    ax, axj = axes
+    ax.clear()
+    axj.clear()
+    top, gap = float(_MAX_DIM), 1.6
+    c_x, c_g, c_w = "#9ecae1", "#fdae6b", "#a1d99b"
+    if layout == "denominator":     # (name, rows, cols, colour) of the two factors and the product
+        blocks = [("Xᵀ", n, m, c_x), ("∂J/∂O", m, k, c_g), ("∂J/∂W", n, k, c_w)]
+        formula = "Xᵀ·(∂J/∂O) = ∂J/∂W"
+    else:
+        blocks = [("(∂J/∂O)ᵀ", k, m, c_g), ("X", m, n, c_x), ("∂J/∂W", k, n, c_w)]
+        formula = "(∂J/∂O)ᵀ·X = ∂J/∂W"
+    shape = blocks[-1][1:3]
+    x = 0.0
+    for (name, rows, cols, color), op in zip(blocks, ("·", "=", None)):
+        x = _block(ax, x, top, rows, cols, color, name)
+        if op:
+            ax.text(x + gap / 2, top - 0.5, op, ha="center", va="center", fontsize=16 if op == "·" else 14)
+            x += gap
+    x += 2 * gap
+    ax.plot([x - gap, x - gap], [top + 0.2, top - _MAX_DIM - 0.2], color="0.6", lw=1)
+    _block(ax, x, top, n, k, "#d9d9d9", "W")
+    if layout == "denominator":
+        same = "same shape as W ✓"
+    elif n == k:
+        same = "W's shape, but transposed: W − η·∂J/∂W mixes entries"
+    else:
+        same = "transposed: W − η·∂J/∂W does not fit"
+    ax.set_title(f"{layout} layout: {formula}\n∂J/∂W is {shape[0]}×{shape[1]}: {same}", fontsize=10)
+    ax.set_xlim(-0.5, 4 * _MAX_DIM + 5 * gap + 0.5)
+    ax.set_ylim(-2.3, top + 0.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    X = np.random.default_rng(seed).normal(size=(m, n))
+    Jac = np.einsum("ij,kl->ikjl", X, np.eye(k)).reshape(m * k, n * k)
+    axj.imshow(Jac != 0, cmap="Greys", vmin=0, vmax=1.6, interpolation="nearest",
+               extent=(0, n * k, m * k, 0))
+    axj.set_xlim(0, _MAX_DIM ** 2)
+    axj.set_ylim(_MAX_DIM ** 2, 0)
+    axj.set_xticks([])
+    axj.set_yticks([])
+    axj.set_xlabel(f"W flattened: {n}·{k} = {n * k} " + ("entry" if n * k == 1 else "entries"))
+    axj.set_ylabel(f"O flattened: {m}·{k} = {m * k}")
+    entries = Jac.size
+    axj.set_title(f"full Jacobian ∂O/∂W: {entries} entries,\n{int((Jac != 0).sum())} nonzero", fontsize=10)
+    return {"grad_shape": shape, "jacobian_entries": entries, "vjp_inputs": m * n + m * k}
+
+
+def layout_explorer(m: int = 4, n: int = 3, k: int = 2, layout: str = "denominator") -> Explorer:
+    """Slider explorer: choose the shapes of a linear layer O = XW and the layout convention.
+
+    Sliders m (examples in the batch), n (inputs) and k (outputs), 1 to 6, and a toggle
+    between the denominator layout (this course) and the numerator layout. The figure is
+    :func:`plot_vjp_shapes`; the readout gives the shape of ∂J/∂W and compares the size of
+    the full Jacobian ∂O/∂W with the numbers the vector–Jacobian product reads.
+
+    Examples
+    --------
+    >>> from mvcalc_helpers import layout_explorer
+    >>> ex = layout_explorer()
+    >>> "∂J/∂W is <b>3×2</b>" in ex.readout_text
+    True
+    >>> "∂J/∂W is <b>2×3</b>" in ex.update(layout="numerator")
+    True
+    >>> "48 entries" in ex.update(m=4, n=3, k=2)
+    True
+    """
+    import ipywidgets as widgets
+
+    _check_dims(m, n, k, layout)
+    fig, axes = new_figure(1, 2, figsize=(11, 4.0), gridspec_kw={"width_ratios": [2.2, 1]})
+
+    def update(m, n, k, layout):
+        info = plot_vjp_shapes(axes, m, n, k, layout)
+        r, c = info["grad_shape"]
+        return (f"X is {m}×{n}, W is {n}×{k}, O = XW is {m}×{k}. In the {layout} layout ∂J/∂W is "
+                f"<b>{r}×{c}</b>{' (the shape of W)' if layout == 'denominator' else ' (the shape of Wᵀ)'}.<br>"
+                f"Full Jacobian ∂O/∂W: {m * k}×{n * k} = <b>{info['jacobian_entries']} entries</b>; "
+                f"the VJP reads X and ∂J/∂O: {info['vjp_inputs']} numbers.")
+
+    sliders = {name: widgets.IntSlider(value=v, min=1, max=_MAX_DIM, description=name)
+               for name, v in (("m", m), ("n", n), ("k", k))}
+    sliders["layout"] = widgets.ToggleButtons(options=list(_LAYOUTS), value=layout, description="layout")
+    return Explorer(fig, sliders, update, title="Shapes and layouts: the backward step of O = XW")

@@ -29,6 +29,9 @@ from pathlib import Path
 
 __all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter"]
 
+from .grader import clean_text  # noqa: E402
+from .inputs import check_out_dir, csv_cell, safe_name  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -36,7 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _chapter_from_metadata(path: Path) -> str | None:
     try:
-        if path.stat().st_size > 50_000_000:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 50_000_000:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         ch = data.get("metadata", {}).get("mvcalc", {}).get("chapter")
@@ -104,7 +107,7 @@ def _grade_task(task: dict) -> dict:
     key = _key(task["key"])
     try:
         r = grade_submission(key, task["path"], student=task["student"], timeout=task["timeout"],
-                             deny=task["deny"], expected_chapter=task["chapter"])
+                             deny=task["deny"], expected_chapter=task["chapter"], root=task.get("root"))
     except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
         r = SubmissionResult(task["student"], task["chapter"], task["path"])
         r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
@@ -177,8 +180,10 @@ def write_gradebook(results: list[dict], path: Path) -> None:
     rows = []
     for r in sorted(results, key=lambda r: (r["student"], r["chapter"])):
         for q in r["questions"]:
-            rows.append([r["student"], r["chapter"], q["qid"], _fmt(q["points"]), _fmt(q["max_points"])])
-        rows.append([r["student"], r["chapter"], "TOTAL", _fmt(r["total"]), _fmt(r["max_total"])])
+            rows.append([csv_cell(r["student"]), csv_cell(r["chapter"]), csv_cell(q["qid"]),
+                         _fmt(q["points"]), _fmt(q["max_points"])])
+        rows.append([csv_cell(r["student"]), csv_cell(r["chapter"]), "TOTAL", _fmt(r["total"]),
+                     _fmt(r["max_total"])])
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["student", "chapter", "question", "points", "max_points"])
@@ -190,14 +195,14 @@ def _fmt(x: float) -> str:
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "student"
+    return safe_name(name)     # injective: josé and josè get different folders
 
 
 def write_feedback(r: dict, out_dir: Path) -> Path:
     """``feedback/<student>/<chapter>.md`` and ``.html`` for one result; returns the .md path."""
     d = out_dir / "feedback" / _safe(r["student"])
     d.mkdir(parents=True, exist_ok=True)
-    title = f"Feedback — {r['chapter']} — {r['student']}"
+    title = clean_text(f"Feedback — {r['chapter']} — {r['student']}", 300)
     md = [f"# {title}", "", f"**Score: {_fmt(r['total'])} / {_fmt(r['max_total'])}**", ""]
     for note in r["notes"]:
         md += [f"> {note}", ""]
@@ -323,12 +328,34 @@ def main(argv=None) -> int:
                         help="check chapter keys: solution → full, exercise → 0, WRONG lines → 0")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-zygote", action="store_true",
-                        help="start every kernel with jupyter_client instead of the fork server")
+                        help="start a fresh sandbox and interpreter for every kernel (slower) "
+                             "instead of forking kernels from one fork server")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="grade without the OS sandbox (bubblewrap) where none exists: only the "
+                             "audit hook and resource limits stand between the notebooks and your "
+                             "files — for trusted notebooks only")
     args = parser.parse_args(argv)
+    if args.timeout <= 0 or args.timeout != args.timeout:
+        parser.error("--timeout must be a positive number of seconds")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.verify is None and args.submissions:
+        problem = check_out_dir(args.out)       # before any grading, not after
+        if problem:
+            parser.error(problem)
     # the kernel fork server starts before any key or submission is read (it must never hold one)
-    from . import zygote
+    from . import sandbox, zygote
 
-    z = None if args.no_zygote else zygote.Zygote()
+    if args.unsafe_no_sandbox:
+        sandbox.allow_unsafe(True)
+        print("warning: --unsafe-no-sandbox: notebooks run without the OS sandbox", file=sys.stderr)
+    else:
+        why = zygote.sandbox_problem()
+        if why:
+            print(f"mvcalc-grade: refusing to grade untrusted notebooks without a sandbox: {why}",
+                  file=sys.stderr)
+            return 2
+    z = None if args.no_zygote else zygote.Zygote(sandbox=not args.unsafe_no_sandbox)
     zygote.set_current(z)
     try:
         return _main(args, parser)
@@ -367,8 +394,9 @@ def _main(args, parser) -> int:
         return 2
     out = Path(args.out)
     deny = [str(root.resolve()), str(out.resolve()), str(Path(args.key).resolve())]
-    tasks = [{"key": str(keys[c]) if c in keys else None, "path": str(p), "student": s, "chapter": c,
-              "timeout": args.timeout, "deny": deny} for s, c, p in found]
+    tasks = [{"key": str(keys[c]) if c in keys else None, "path": str(p), "student": clean_text(s, 200),
+              "chapter": clean_text(c, 200), "timeout": args.timeout, "deny": deny,
+              "root": str(root.absolute())} for s, c, p in found]
     t0 = time.monotonic()
     results = grade_all(tasks, args.jobs, progress=not args.no_progress)
     elapsed = time.monotonic() - t0

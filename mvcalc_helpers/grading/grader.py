@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import signal
 import threading
@@ -88,13 +89,25 @@ def read_notebook(path) -> dict:
     ...
     mvcalc_helpers.grading.grader.NotebookError: the file is empty (0 bytes) — was the notebook saved?
     """
+    import stat
+
     path = Path(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise NotebookError("the file is empty (0 bytes) — was the notebook saved?")
-    if size > MAX_FILE_BYTES:
-        raise NotebookError(f"the file is too large to grade ({size / 1e6:.0f} MB)")
-    raw = path.read_bytes()
+    try:   # never follow a symbolic link, never block on a FIFO or a device
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if os.path.islink(path):
+            raise NotebookError("the submission is a symbolic link, not a file; it was not graded") from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotebookError("the submission is not a regular file (a FIFO, device or folder?)")
+        size = st.st_size
+        if size == 0:
+            raise NotebookError("the file is empty (0 bytes) — was the notebook saved?")
+        if size > MAX_FILE_BYTES:
+            raise NotebookError(f"the file is too large to grade ({size / 1e6:.0f} MB)")
+        raw = fh.read(MAX_FILE_BYTES + 1)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -307,9 +320,37 @@ def _missing_message(name: str, answer_error: str | None) -> str:
     return msg
 
 
+@contextlib.contextmanager
+def no_text_parsing():
+    """While a check runs on a student's values, sympy cannot parse text in this process
+    (``sympify``/``Matrix`` of a string runs ``eval``): defence in depth behind
+    :mod:`mvcalc_helpers.checking`, which refuses strings before sympy sees them.
+
+    >>> import sympy as sp
+    >>> with no_text_parsing():
+    ...     sp.sympify("__import__('os').getpid()")
+    Traceback (most recent call last):
+    ...
+    ValueError: the grader never parses text from a submission
+    >>> sp.sympify("2*3")
+    6
+    """
+    from sympy.parsing import sympy_parser
+
+    saved = sympy_parser.parse_expr, sympy_parser.eval_expr
+
+    def refuse(*args, **kwargs):
+        raise ValueError("the grader never parses text from a submission")
+    sympy_parser.parse_expr = sympy_parser.eval_expr = refuse
+    try:
+        yield
+    finally:
+        sympy_parser.parse_expr, sympy_parser.eval_expr = saved
+
+
 def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, check_timeout: float):
     from . import serialize
-    from .serialize import SerializeError, Unsupported
+    from .serialize import Unsupported
 
     try:
         fetched = kernel.fetch(sorted(q.student_names)) if q.student_names else {}
@@ -317,24 +358,30 @@ def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, che
         return 0.0, "not graded", f"✗ not graded: {exc}"
     except RemoteError as exc:
         return 0.0, "failed", f"✗ your answer could not be read from the notebook ({exc.ename}: {exc.evalue})"
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile kernel sends: this question's ✗
+        return 0.0, "failed", f"✗ your answer could not be read from the notebook ({type(exc).__name__})"
     ns = dict(_BaseNamespace.get(key))
     missing = sorted(n for n in q.student_names if n not in fetched or _is_missing(fetched[n]))
     if missing:
         return _score(q, True, False), "failed", _missing_message(missing[0], answer_error)
-    for name, text in fetched.items():
-        if name not in q.student_names:
-            continue
-        try:
-            ns[name] = serialize.loads(text, make_callable=lambda ref, nm: RemoteFunction(kernel, ref, nm))
-        except (SerializeError, ValueError, AttributeError) as exc:
-            ns[name] = Unsupported("value that could not be copied", str(exc))
     out, err = io.StringIO(), io.StringIO()
     error_msg = None
+    caught = []
     try:
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
-                contextlib.redirect_stderr(err), _time_limit(check_timeout):
+                contextlib.redirect_stderr(err), _time_limit(check_timeout), no_text_parsing():
+            for name, text in fetched.items():
+                if name not in q.student_names:
+                    continue
+                try:   # decoding is total: a value that cannot be rebuilt is a stand-in the check rejects
+                    ns[name] = serialize.loads(text, make_callable=lambda ref, nm: RemoteFunction(kernel, ref, nm))
+                except _CheckTimeout:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    ns[name] = Unsupported("value that could not be copied", str(exc)[:200])
             # as in a kernel: warnings Python hides by default stay hidden; others count as
             # stderr output, which nbgrader scores 0
+            caught.clear()
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
                              ResourceWarning):
@@ -370,10 +417,50 @@ def _run_check(key: Key, q, kernel: StudentKernel, answer_error: str | None, che
 
 # ------------------------------------------------------------------------------ grading
 
+def clean_text(text, limit: int = 2000) -> str:
+    """Text from a submission made safe for feedback: one line, no control characters, capped.
+
+    >>> clean_text("00_fixture\\n**Score: 10 / 10**\\x1b[2J")
+    '00_fixture **Score: 10 / 10**[2J'
+    """
+    text = text if isinstance(text, str) else repr(text)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]", "",
+                  text)
+    text = re.sub(r"\s*[\r\n\t]+\s*", " ", text).strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def symlink_problem(path, root=None) -> str | None:
+    """Why ``path`` must not be graded because it, or a folder between ``root`` and it, is a
+    symbolic link (it could point at the key or at a classmate's notebook); else ``None``.
+
+    >>> import tempfile, os, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "real.ipynb").write_text("{}")
+    2
+    >>> os.symlink(d / "real.ipynb", d / "link.ipynb")
+    >>> symlink_problem(d / "real.ipynb", d) is None, symlink_problem(d / "link.ipynb", d)
+    (True, 'the submission is a symbolic link (link.ipynb), not a file; it was not graded')
+    """
+    path = Path(os.path.abspath(path))
+    stop = Path(os.path.abspath(root)) if root is not None else None
+    p = path
+    while True:
+        if p.is_symlink():
+            what = "the submission" if p == path else f"the folder {p.name!r} holding the submission"
+            return f"{what} is a symbolic link ({p.name}), not a file; it was not graded"
+        if stop is None or p == stop or p.parent == p:
+            return None
+        p = p.parent
+
+
 def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0,
-                     check_timeout: float = 60.0, deny=(), expected_chapter: str | None = None
-                     ) -> SubmissionResult:
+                     check_timeout: float = 60.0, deny=(), expected_chapter: str | None = None,
+                     root=None) -> SubmissionResult:
     """Grade the notebook at ``path`` against ``key``; never writes to ``path``.
+
+    A submission that is a symbolic link, or lies in a symbolically linked folder below ``root``,
+    is refused (0, with a note). The notebook's cells and checks together get at most
+    ``NOTEBOOK_TIME_FACTOR × timeout`` seconds; questions not reached are "not graded".
 
     >>> from mvcalc_helpers.grading.key import load_key, REPO
     >>> key = load_key(REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb")
@@ -389,9 +476,13 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
         result.questions = [QuestionResult(q.qid, 0.0, q.points, status, message) for q in key.questions]
         _add_titles(key, result)
         result.notes.append(message)
+        _sanitise(result)
         result.seconds = time.monotonic() - t0
         return result
 
+    link = symlink_problem(path, root)
+    if link:
+        return all_zero(f"✗ refused: {link}")
     try:
         nb = read_notebook(path)
     except NotebookError as exc:
@@ -402,7 +493,10 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
     nb_chapter = (meta.get("mvcalc") or {}).get("chapter") if isinstance(meta.get("mvcalc"), dict) else None
     want = expected_chapter or key.chapter
     if nb_chapter and nb_chapter != want:
-        return all_zero(f"✗ this is the exercise notebook of chapter {nb_chapter}, not {want}; "
+        # the metadata is the student's text: named only if it looks like a chapter name
+        named = nb_chapter if isinstance(nb_chapter, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", nb_chapter) \
+            else "(an unreadable chapter name)"
+        return all_zero(f"✗ this is the exercise notebook of chapter {named}, not {want}; "
                         f"submit the {want} notebook")
 
     steps = _plan(key, nb)
@@ -440,8 +534,14 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
             q = step[1]
             if kernel.dead:
                 break
-            pts, status, msg = _run_check(key, q, kernel, answer_errors.get(q.answer_id), check_timeout)
+            try:
+                pts, status, msg = _run_check(key, q, kernel, answer_errors.get(q.answer_id),
+                                              min(check_timeout, max(1.0, kernel.remaining())))
+            except Exception as exc:  # noqa: BLE001 - never lose the notebook over one question
+                pts, status, msg = 0.0, "failed", f"✗ this answer could not be checked ({type(exc).__name__})"
             graded[q.qid] = QuestionResult(q.qid, pts, q.points, status, msg)
+            if kernel.remaining() <= 0 and not kernel.dead:
+                kernel.run("")            # marks the kernel dead with the total-time reason
     finally:
         kernel.close()
     for q in key.questions:
@@ -451,8 +551,17 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
                                            f"✗ not graded: {why}; questions before it keep their points.")
     result.questions = [graded[q.qid] for q in key.questions]
     _add_titles(key, result)
+    _sanitise(result)
     result.seconds = time.monotonic() - t0
     return result
+
+
+def _sanitise(result: SubmissionResult) -> None:
+    """Every message and note is one clean line (a student's exception text cannot forge a
+    'Score' line or a table row in the feedback)."""
+    for q in result.questions:
+        q.message = clean_text(q.message)
+    result.notes = [clean_text(n) for n in result.notes]
 
 
 def _title(text: str) -> str:

@@ -1,4 +1,10 @@
-"""The grader's side inside a student's kernel: the audit-hook sandbox and the value export.
+"""The grader's side inside a student's kernel: the audit hook (defence in depth) and the value export.
+
+The boundary is the OS sandbox the kernel runs in (:mod:`mvcalc_helpers.grading.zygote`:
+bubblewrap and per-kernel namespaces); Python's documentation is explicit that audit hooks are not
+a sandbox (``dir_fd`` opens, ``mknod``, ``shm_open`` … raise no event or are resolved differently).
+The hook stays as a second, independent layer and for its clear messages ("grading sandbox:
+reading … is not allowed").
 
 ``install(config)`` runs before any student code. It imports the course libraries, then adds a
 ``sys.addaudithook`` hook (which no later code can remove) that refuses:
