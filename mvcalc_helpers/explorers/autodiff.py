@@ -242,27 +242,31 @@ def reverse_sweep_explorer(root=None, labels=None):
     return Explorer(fig, {"k": slider}, update, title="Reverse sweep (反向传播), one node at a time")
 
 
-def plot_jacobian_costs(ns, forward_seconds, reverse_seconds, ax=None, *, title=None,
+def plot_jacobian_costs(ns, forward_costs, reverse_costs, ax=None, *, title=None,
                         xlabel="n (number of inputs)",
-                        labels=("forward mode (n JVPs)", "reverse mode (1 VJP)")):
-    """Log–log plot of the time for a full Jacobian by forward and by reverse mode against n.
+                        labels=("forward mode (n JVPs)", "reverse mode (1 VJP)"),
+                        ylabel="work: array entries computed"):
+    """Log–log plot of the cost of a full Jacobian by forward and by reverse mode against n.
+
+    The costs are :func:`~mvcalc_helpers.autodiff.jacobian_costs`' ``*_work`` counts (or its
+    ``*_seconds``, with ``ylabel="seconds"``).
 
     >>> from mvcalc_helpers.explorers.autodiff import plot_jacobian_costs
-    >>> ax = plot_jacobian_costs([1, 10, 100], [1e-4, 1e-3, 1e-2], [1e-4, 1.1e-4, 1.2e-4])
+    >>> ax = plot_jacobian_costs([1, 10, 100], [6, 600, 60000], [6, 60, 600])
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['forward mode (n JVPs)', 'reverse mode (1 VJP)']
     """
     from ..plotting import new_figure
 
-    ns, fw, rv = (np.asarray(a, dtype=float) for a in (ns, forward_seconds, reverse_seconds))
+    ns, fw, rv = (np.asarray(a, dtype=float) for a in (ns, forward_costs, reverse_costs))
     if not (ns.shape == fw.shape == rv.shape) or ns.ndim != 1:
-        raise ValueError("ns, forward_seconds and reverse_seconds must be 1-D arrays of one length")
+        raise ValueError("ns, forward_costs and reverse_costs must be 1-D arrays of one length")
     if ax is None:
         _, ax = new_figure(figsize=(6.4, 4.2))
     ax.loglog(ns, fw, "o-", label=labels[0])
     ax.loglog(ns, rv, "s-", label=labels[1])
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("seconds for the whole Jacobian")
+    ax.set_ylabel(ylabel)
     ax.set_title(title or "Gradient of f: ℝⁿ → ℝ")
     ax.legend()
     return ax
