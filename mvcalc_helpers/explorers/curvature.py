@@ -13,7 +13,7 @@ import numpy as np
 
 from ._base import Explorer
 
-__all__ = ["learning_rate_explorer"]
+__all__ = ["learning_rate_explorer", "plot_stable_step"]
 
 
 def _running_example_hessian():
@@ -38,6 +38,73 @@ def _spd_2x2(H):
         raise ValueError(f"H must be positive definite (a minimum), its eigenvalues are {lam}: "
                          "with λ ≤ 0 no step size makes gradient descent contract")
     return (H + H.T) / 2, lam
+
+
+def plot_stable_step(H=None, *, fractions=(0.95, 1.05), start=(0.01, 0.01), steps: int = 300, ax=None):
+    """A static figure: distance to the minimum against the step for η just below and just above 2/λ_max.
+
+    Gradient descent Δ_{k+1} = Δ_k − η·HΔ_k on the quadratic model ½ΔᵀHΔ from ``start``, one
+    curve |Δ_k| (log scale) for each η = fraction·2/λ_max, and the level |Δ₀| dashed. Below the
+    bound the curve falls to 0; above it, it rises like |1 − ηλ_max|^k. This is the picture of
+    :func:`learning_rate_explorer` that a reader without a running kernel still sees.
+
+    Parameters
+    ----------
+    H : symmetric positive definite 2×2 matrix (default: the running example's Hessian at its minimiser)
+    fractions : the step sizes as multiples of 2/λ_max (each in (0, 3))
+    start : the first iterate Δ₀ (not the minimum itself)
+    steps : number of steps (1…2000)
+    ax : a matplotlib Axes to draw into (default: a new pyplot-free figure)
+
+    Returns the Figure; its first ``len(fractions)`` lines are the curves |Δ_k|, k = 0…steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import plot_stable_step
+    >>> fig = plot_stable_step(np.diag([1.0, 4.0]), fractions=(0.98, 1.02), start=(1.0, 0.6), steps=100)
+    >>> below, above = (line.get_ydata() for line in fig.axes[0].get_lines()[:2])
+    >>> round(float(above[0]), 3)                                      # |Δ₀| = |(1, 0.6)|
+    1.166
+    >>> bool(below[-1] < 0.02 and above[-1] > 25)    # factors 0.96¹⁰⁰ ≈ 0.017 and 1.04¹⁰⁰ ≈ 50 on the 0.6-component
+    True
+    >>> [line.get_label() for line in fig.axes[0].get_lines()[:2]]
+    ['η = 0.98 × 2/λ_max', 'η = 1.02 × 2/λ_max']
+    """
+    from ..optimize import gradient_descent
+    from ..plotting import new_figure
+    from .gradient import _point
+
+    H, lam = _spd_2x2(_running_example_hessian() if H is None else H)
+    crit = 2.0 / float(lam[1])
+    d0 = _point(start, "start")
+    if not np.any(d0):
+        raise ValueError("start must not be the minimum (0, 0) itself: there is nothing to descend")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 1 <= steps <= 2000:
+        raise ValueError(f"steps must be an integer between 1 and 2000, got {steps!r}")
+    try:
+        fractions = [float(f) for f in fractions]
+    except (TypeError, ValueError):
+        raise TypeError(f"fractions must be a sequence of numbers, got {fractions!r}") from None
+    if not fractions or not all(0 < f < 3 for f in fractions):
+        raise ValueError(f"fractions must be numbers in (0, 3) (multiples of 2/λ_max), got {fractions!r}")
+    if ax is None:
+        fig, ax = new_figure(figsize=(7.5, 4.2))
+    else:
+        fig = ax.figure
+    colors = ["tab:blue", "tab:red", "tab:green", "tab:purple", "tab:brown"]
+    ks = np.arange(steps + 1)
+    for i, frac in enumerate(fractions):
+        with np.errstate(over="ignore", invalid="ignore"):
+            dist = np.linalg.norm(gradient_descent(lambda v: H @ v, d0, lr=frac * crit, steps=steps), axis=1)
+        ax.semilogy(ks, dist, color=colors[i % len(colors)], lw=2, label=f"η = {frac:.2f} × 2/λ_max")
+    ax.axhline(np.linalg.norm(d0), color="0.4", lw=0.8, ls="--", label="|Δ₀| (the start)")
+    ax.set_xlim(0, steps)
+    ax.set_xlabel("step k")
+    ax.set_ylabel("|Δ_k|  (distance to the minimum)")
+    ax.set_title(f"gradient descent on ½ΔᵀHΔ, λ_max = {lam[1]:.3g}, 2/λ_max = {crit:.4g}")
+    ax.legend(fontsize=9)
+    return fig
 
 
 class _LearningRateExplorer(Explorer):
