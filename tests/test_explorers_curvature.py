@@ -1,7 +1,7 @@
-"""Chapters 4–5 explorer: gradient descent on ½ΔᵀHΔ and the stable-step bound η < 2/λ_max.
+"""Chapters 4–5 explorer: gradient descent on ½δᵀHδ and the stable-step bound η < 2/λ_max.
 
 References are independent of the explorer: the iterates in closed form from the eigen-
-decomposition, Δ_k = Q diag((1 − ηλ)^k) Qᵀ Δ₀, and the running example's Hessian from
+decomposition, δ_k = Q diag((1 − ηλ)^k) Qᵀ δ₀, and the running example's Hessian from
 numdifftools-free central differences of the loss (not from ``neuron_hessian``).
 """
 import numpy as np
