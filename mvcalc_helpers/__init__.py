@@ -135,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "neuron_descent_explorer": "explorers.gradient",
     "taylor_explorer": "explorers.taylor",
     "learning_rate_explorer": "explorers.curvature",
+    "plot_stable_step": "explorers.curvature",
     "hessian_shape_explorer": "explorers.extrema",
     "quadratic_shape": "explorers.extrema",
     "plot_surface_gallery": "explorers.extrema",

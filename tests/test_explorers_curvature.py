@@ -1,7 +1,7 @@
-"""Chapters 4–5 explorer: gradient descent on ½ΔᵀHΔ and the stable-step bound η < 2/λ_max.
+"""Chapters 4–5 explorer: gradient descent on ½δᵀHδ and the stable-step bound η < 2/λ_max.
 
 References are independent of the explorer: the iterates in closed form from the eigen-
-decomposition, Δ_k = Q diag((1 − ηλ)^k) Qᵀ Δ₀, and the running example's Hessian from
+decomposition, δ_k = Q diag((1 − ηλ)^k) Qᵀ δ₀, and the running example's Hessian from
 numdifftools-free central differences of the loss (not from ``neuron_hessian``).
 """
 import numpy as np
@@ -122,3 +122,29 @@ def test_nothing_is_clipped_or_overlapping_at_the_slider_ends(explorer):
 def test_bad_arguments_get_clear_errors(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         mh.learning_rate_explorer(**kwargs)
+
+
+def test_stable_step_figure_draws_the_closed_form_distances():
+    H = np.array([[2.0, 0.5], [0.5, 1.0]])
+    lam_max = np.linalg.eigvalsh(H)[1]
+    fig = mh.plot_stable_step(H, fractions=(0.9, 1.1), start=(0.3, -0.2), steps=80)
+    lines = fig.axes[0].get_lines()
+    for line, frac in zip(lines[:2], (0.9, 1.1)):
+        ref = [np.linalg.norm(_closed_form(H, np.array([0.3, -0.2]), frac * 2 / lam_max, k)) for k in range(81)]
+        assert np.allclose(line.get_ydata(), ref, rtol=1e-9, atol=1e-15)
+    below, above = lines[0].get_ydata(), lines[1].get_ydata()
+    assert below[-1] < 1e-2 * below[0] and above[-1] > 100 * above[0]
+    from text_layout import layout_problems
+    assert layout_problems(fig) == []
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(H=[[1, 0], [0, -1]]), ValueError, "positive definite"),
+    (dict(fractions=(0.5, "x")), TypeError, "sequence of numbers"),
+    (dict(fractions=(0.5, 4.0)), ValueError, r"\(0, 3\)"),
+    (dict(start=(0, 0)), ValueError, "must not be the minimum"),
+    (dict(steps=0), ValueError, "between 1 and 2000"),
+])
+def test_stable_step_figure_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        mh.plot_stable_step(**{"H": np.eye(2), **kwargs})

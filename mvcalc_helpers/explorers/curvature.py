@@ -1,7 +1,7 @@
 """Chapters 4–5 explorer: curvature and the learning rate.
 
-Gradient descent on a quadratic ``q(Δ) = ½ ΔᵀHΔ`` (the second-order Taylor model of a loss
-around its minimiser, Δ = θ − θ*) is the linear map ``Δ ← (I − ηH)Δ``. In the eigenbasis of H
+Gradient descent on a quadratic ``q(δ) = ½ δᵀHδ`` (the second-order Taylor model of a loss
+around its minimiser, δ = θ − θ*) is the linear map ``δ ← (I − ηH)δ``. In the eigenbasis of H
 each coordinate is multiplied by ``1 − ηλᵢ`` per step, so the iterates contract exactly when
 every ``|1 − ηλᵢ| < 1``, i.e. ``0 < η < 2/λ_max``. The slider moves η across that bound.
 """
@@ -13,7 +13,7 @@ import numpy as np
 
 from ._base import Explorer
 
-__all__ = ["learning_rate_explorer"]
+__all__ = ["learning_rate_explorer", "plot_stable_step"]
 
 
 def _running_example_hessian():
@@ -40,6 +40,73 @@ def _spd_2x2(H):
     return (H + H.T) / 2, lam
 
 
+def plot_stable_step(H=None, *, fractions=(0.95, 1.05), start=(0.01, 0.01), steps: int = 300, ax=None):
+    """A static figure: distance to the minimum against the step for η just below and just above 2/λ_max.
+
+    Gradient descent δ_{k+1} = δ_k − η·Hδ_k on the quadratic model ½δᵀHδ from ``start``, one
+    curve |δ_k| (log scale) for each η = fraction·2/λ_max, and the level |δ₀| dashed. Below the
+    bound the curve falls to 0; above it, it rises like |1 − ηλ_max|^k. This is the picture of
+    :func:`learning_rate_explorer` that a reader without a running kernel still sees.
+
+    Parameters
+    ----------
+    H : symmetric positive definite 2×2 matrix (default: the running example's Hessian at its minimiser)
+    fractions : the step sizes as multiples of 2/λ_max (each in (0, 3))
+    start : the first iterate δ₀ (not the minimum itself)
+    steps : number of steps (1…2000)
+    ax : a matplotlib Axes to draw into (default: a new pyplot-free figure)
+
+    Returns the Figure; its first ``len(fractions)`` lines are the curves |δ_k|, k = 0…steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers import plot_stable_step
+    >>> fig = plot_stable_step(np.diag([1.0, 4.0]), fractions=(0.98, 1.02), start=(1.0, 0.6), steps=100)
+    >>> below, above = (line.get_ydata() for line in fig.axes[0].get_lines()[:2])
+    >>> round(float(above[0]), 3)                                      # |δ₀| = |(1, 0.6)|
+    1.166
+    >>> bool(below[-1] < 0.02 and above[-1] > 25)    # factors 0.96¹⁰⁰ ≈ 0.017 and 1.04¹⁰⁰ ≈ 50 on the 0.6-component
+    True
+    >>> [line.get_label() for line in fig.axes[0].get_lines()[:2]]
+    ['η = 0.98 × 2/λ_max', 'η = 1.02 × 2/λ_max']
+    """
+    from ..optimize import gradient_descent
+    from ..plotting import new_figure
+    from .gradient import _point
+
+    H, lam = _spd_2x2(_running_example_hessian() if H is None else H)
+    crit = 2.0 / float(lam[1])
+    d0 = _point(start, "start")
+    if not np.any(d0):
+        raise ValueError("start must not be the minimum (0, 0) itself: there is nothing to descend")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 1 <= steps <= 2000:
+        raise ValueError(f"steps must be an integer between 1 and 2000, got {steps!r}")
+    try:
+        fractions = [float(f) for f in fractions]
+    except (TypeError, ValueError):
+        raise TypeError(f"fractions must be a sequence of numbers, got {fractions!r}") from None
+    if not fractions or not all(0 < f < 3 for f in fractions):
+        raise ValueError(f"fractions must be numbers in (0, 3) (multiples of 2/λ_max), got {fractions!r}")
+    if ax is None:
+        fig, ax = new_figure(figsize=(7.5, 4.2))
+    else:
+        fig = ax.figure
+    colors = ["tab:blue", "tab:red", "tab:green", "tab:purple", "tab:brown"]
+    ks = np.arange(steps + 1)
+    for i, frac in enumerate(fractions):
+        with np.errstate(over="ignore", invalid="ignore"):
+            dist = np.linalg.norm(gradient_descent(lambda v: H @ v, d0, lr=frac * crit, steps=steps), axis=1)
+        ax.semilogy(ks, dist, color=colors[i % len(colors)], lw=2, label=f"η = {frac:.2f} × 2/λ_max")
+    ax.axhline(np.linalg.norm(d0), color="0.4", lw=0.8, ls="--", label="|δ₀| (the start)")
+    ax.set_xlim(0, steps)
+    ax.set_xlabel("step k")
+    ax.set_ylabel("|δ_k|  (distance to the minimum)")
+    ax.set_title(f"gradient descent on ½δᵀHδ, λ_max = {lam[1]:.3g}, 2/λ_max = {crit:.4g}")
+    ax.legend(fontsize=9)
+    return fig
+
+
 class _LearningRateExplorer(Explorer):
     """An :class:`Explorer` that also exposes the current gradient-descent ``path``."""
 
@@ -50,11 +117,11 @@ class _LearningRateExplorer(Explorer):
 
 def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: float | None = None,
                            labels=("w − w*", "b − b*")):
-    """Slider η: gradient descent on the quadratic model ½ΔᵀHΔ, and the bound η < 2/λ_max.
+    """Slider η: gradient descent on the quadratic model ½δᵀHδ, and the bound η < 2/λ_max.
 
-    Left: contours of ½ΔᵀHΔ (aspect equal: circles look like circles) with the first
-    ``steps`` gradient-descent iterates Δ_{k+1} = Δ_k − η·HΔ_k from ``start``. Middle: the
-    distance |Δ_k| to the minimum on a log scale. Right: the per-step factors |1 − ηλ| of the
+    Left: contours of ½δᵀHδ (aspect equal: circles look like circles) with the first
+    ``steps`` gradient-descent iterates δ_{k+1} = δ_k − η·Hδ_k from ``start``. Middle: the
+    distance |δ_k| to the minimum on a log scale. Right: the per-step factors |1 − ηλ| of the
     two eigen-directions against η, with the stable-step bound 2/λ_max marked — the λ_max
     curve crosses 1 exactly there. The slider runs from 2/λ_max/50 to 1.5·2/λ_max in steps of
     (2/λ_max)/50, so 2/λ_max itself is a slider position.
@@ -63,7 +130,7 @@ def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: fl
     ----------
     H : symmetric positive definite 2×2 matrix. Default: the running example's Hessian at its
         minimiser (one sigmoid neuron on the standardised middle ink, chapter 4).
-    start : the first iterate Δ₀
+    start : the first iterate δ₀
     steps : number of gradient-descent steps (1…200)
     eta : initial learning rate (default 0.5·2/λ_max)
     labels : axis labels of the two coordinates
@@ -127,7 +194,7 @@ def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: fl
     axp.set_aspect("equal")
     axp.set_xlabel(str(labels[0]))
     axp.set_ylabel(str(labels[1]))
-    axp.set_title("gradient descent on ½ΔᵀHΔ")
+    axp.set_title("gradient descent on ½δᵀHδ")
 
     # middle: distance to the minimum
     ks = np.arange(steps + 1)
@@ -137,8 +204,8 @@ def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: fl
     axd.set_xlim(0, steps)
     axd.set_ylim(lo, hi)
     axd.set_xlabel("step k")
-    axd.set_ylabel("|Δ_k|  (distance to the minimum)")
-    axd.set_title(f"{steps} steps (dashed: |Δ₀|)")
+    axd.set_ylabel("|δ_k|  (distance to the minimum)")
+    axd.set_title(f"{steps} steps (dashed: |δ₀|)")
 
     # right: per-step factors of the eigen-directions
     etas = np.linspace(0.0, eta_max, 301)
@@ -173,9 +240,9 @@ def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: fl
         if abs(rho - 1.0) < 1e-9:
             verdict = "<b>neither</b>: the λ_max component flips sign forever (|1 − ηλ_max| = 1)"
         elif rho < 1:
-            verdict = f"<b>converges</b>: |Δ| shrinks by about {rho:.3f} per step"
+            verdict = f"<b>converges</b>: |δ| shrinks by about {rho:.3f} per step"
         else:
-            verdict = f"<b>diverges</b>: |Δ| grows by about {rho:.3f} per step"
+            verdict = f"<b>diverges</b>: |δ| grows by about {rho:.3f} per step"
         return (f"η = {eta:.4g} = {eta / crit:.2f} × 2/λ_max: factors |1 − ηλ| = {f_min:.3f} (λ_min), "
                 f"{f_max:.3f} (λ_max) → {verdict}")
 
