@@ -370,7 +370,7 @@ def cross_entropy(logits: Tensor, labels) -> Tensor:
     """Mean softmax cross-entropy −(1/B) Σ_i log softmax(o_i)[y_i] of logits (B, C), labels (B,).
 
     Computed with the log-sum-exp shift, so logits of ±1000 give finite values; its VJP is
-    (P − Y)/B, derived in chapter 7.
+    (P − T)/B, T the one-hot targets, derived in chapter 7.
 
     >>> import numpy as np
     >>> from mvcalc_helpers.autodiff import Tensor, cross_entropy
@@ -378,7 +378,7 @@ def cross_entropy(logits: Tensor, labels) -> Tensor:
     >>> loss = cross_entropy(O, [0, 1])
     >>> bool(np.isclose(loss.item(), np.log(2) / 2))
     True
-    >>> loss.backward(); O.grad                    # (P − Y)/B
+    >>> loss.backward(); O.grad                    # (P − T)/B
     array([[ 0.  ,  0.  ],
            [ 0.25, -0.25]])
     """
@@ -404,7 +404,7 @@ def cross_entropy(logits: Tensor, labels) -> Tensor:
 
     def vjp(g):
         dO = np.exp(log_p)                 # P
-        dO[rows, y] -= 1.0                 # P − Y
+        dO[rows, y] -= 1.0                 # P − T (T: one-hot targets)
         return (g * dO / B,)
 
     return logits._make(loss, (logits,), vjp, "cross_entropy")

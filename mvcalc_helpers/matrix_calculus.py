@@ -651,7 +651,7 @@ def differential_identities(seed: int = 0) -> list:
     Each is a :class:`MatrixIdentity` (``item`` is ``"diff"``, they are not in the notes):
     the trace trick ∂tr(AXB)/∂X = AᵀBᵀ; d(X⁻¹) = −X⁻¹ dX X⁻¹ seen through f = tr(CX⁻¹);
     d log|Σ| = tr(Σ⁻¹dΣ) for a covariance matrix Σ; the QDA term
-    (x − μ)ᵀΣ⁻¹(x − μ) as a function of Σ; a matrix chain rule through an element-wise
+    rᵀΣ⁻¹r with r = x − μ, as a function of Σ; a matrix chain rule through an element-wise
     function, ∂ Σ softplus(XW)/∂W = Xᵀσ(XW); and the running example's batch loss
     ∂J/∂w = Xᵀ(σ(Xw + b) − y)/N. Random inputs from ``numpy.random.default_rng(seed)``.
 
@@ -670,7 +670,7 @@ def differential_identities(seed: int = 0) -> list:
     L = n(3, 3)
     Sigma = L @ L.T + 3 * np.eye(3)
     x3, mu3 = n(3), n(3)
-    d = x3 - mu3
+    r = x3 - mu3                                # r = x − μ (d is taken by the differential)
     Xd, W = n(5, 3), n(3, 2)
     Xn, wn, yn, bn = n(6, 4), n(4), (rng.random(6) < 0.5).astype(float), 0.3
     inv = np.linalg.inv
@@ -682,8 +682,8 @@ def differential_identities(seed: int = 0) -> list:
           lambda X, C: -(inv(X) @ C @ inv(X)).T, X33, {"C": C33}, torch_f=_torch_trace_C_inv),
         I("diff", "∂log|Σ|/∂Σ = Σ⁻¹", lambda S: np.log(np.linalg.det(S)),
           lambda S: inv(S).T, Sigma, torch_f=_torch_logdet),
-        I("diff", "∂(dᵀΣ⁻¹d)/∂Σ = −Σ⁻¹ddᵀΣ⁻¹", lambda S, d: d @ _inv(S) @ d,
-          lambda S, d: -(inv(S) @ np.outer(d, d) @ inv(S)).T, Sigma, {"d": d},
+        I("diff", "∂(rᵀΣ⁻¹r)/∂Σ = −Σ⁻¹rrᵀΣ⁻¹", lambda S, r: r @ _inv(S) @ r,
+          lambda S, r: -(inv(S) @ np.outer(r, r) @ inv(S)).T, Sigma, {"r": r},
           torch_f=_torch_quad_inv),
         I("diff", "∂Σsoftplus(XW)/∂W = Xᵀσ(XW)", lambda W, X: _softplus(X @ W).sum(),
           lambda W, X: X.T @ sigmoid(X @ W), W, {"X": Xd}, torch_f=_torch_softplus_sum),
@@ -705,8 +705,8 @@ def _torch_trace_C_inv(X, C):
     return (C @ _inv(X)).trace()
 
 
-def _torch_quad_inv(S, d):
-    return d @ _inv(S) @ d
+def _torch_quad_inv(S, r):
+    return r @ _inv(S) @ r
 
 
 def neuron_batch_loss(w, b, X, y):

@@ -10,7 +10,7 @@ Row-vector convention of notes 000 §8: a batch X has one example per row, and
 Backward (each ∂J/∂· has the shape of the variable):
 
     ∂J/∂W2 = Zᵀ·∂J/∂O,   ∂J/∂b2 = Σ_rows ∂J/∂O,   ∂J/∂Z = ∂J/∂O·W2ᵀ
-    ∂J/∂Y  = ∂J/∂Z ⊙ relu'(Y)
+    ∂J/∂Y  = ∂J/∂Z ∘ relu'(Y)          (∘ = entry-wise product)
     ∂J/∂W1 = Xᵀ·∂J/∂Y,   ∂J/∂b1 = Σ_rows ∂J/∂Y,   ∂J/∂X = ∂J/∂Y·W1ᵀ
 """
 from __future__ import annotations
@@ -128,7 +128,8 @@ def softmax_cross_entropy(logits, labels):
     Returns
     -------
     (loss, dlogits) : (float, array of the shape of logits)
-        dlogits = (softmax(logits) − onehot(labels)) / batch.
+        dlogits = (softmax(logits) − onehot(labels)) / batch, i.e. (P − T)/B with T the
+        one-hot targets (chapter 7, §7.2.1).
 
     Examples
     --------

@@ -28,7 +28,7 @@ def test_softmax_jacobian_against_a_numerical_jacobian():
     num = mh.numerical_jacobian(lambda v: mh.softmax(v), o)
     J = mh.softmax_jacobian(p)
     assert np.allclose(J, num, atol=1e-10) and np.allclose(J, J.T) and np.allclose(J.sum(axis=1), 0)
-    # its VJP with ∂ℓ/∂p = −e_y/p_y is p − e_y, the row of (P − Y)/B for one example
+    # its VJP with ∂ℓ/∂p = −e_y/p_y is p − e_y, the row of (P − T)/B for one example
     e = np.eye(4)[2]
     assert np.allclose((-e / p[2]) @ J, p - e)
     with pytest.raises(ValueError, match="probabilities"):

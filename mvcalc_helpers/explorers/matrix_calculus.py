@@ -54,7 +54,8 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
 
     Blue: forward difference, orange: central difference, green: complex step. With
     ``references=True`` dashed guides show the slopes h (forward truncation), h² (central
-    truncation) and ε/h (round-off). Errors that are exactly 0 are drawn at 1e-17.
+    truncation) and ε/h (round-off). Errors that are exactly 0 are drawn at 1e-17, the bottom
+    edge of the plot.
     Default f: Squire & Trapp's eˣ/√(sin³x + cos³x) at x0 = 1.5. Returns the
     :func:`finite_difference_errors` dict.
 
@@ -81,7 +82,7 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
                                   (1e-13, scale * _EPS / 1e-13 * 3, "round-off ∝ ε/h")):
             ax.text(x_txt, y_txt, txt, fontsize=9, ha="left", va="bottom" if txt != "∝ h²" else "top")
     ax.axhline(_EPS, color="grey", lw=0.6)
-    ax.text(2e-16, _EPS * 1.6, "machine ε", fontsize=8, color="grey")
+    ax.text(2e-16, _EPS * 4, "machine ε", fontsize=8, color="grey", va="bottom")   # above the green curve
     ax.set_ylim(_FLOOR / 2, 10)
     ax.set_xlim(hs.min(), hs.max())
     ax.set_xlabel("step h")
