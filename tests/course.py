@@ -20,6 +20,8 @@ CHAPTERS = [
      ("000-S6-", "001-S6-convex", "001-S7", "001-S8")),
     ("06_matrix_calculus", "Matrix calculus", ("000-S7-",)),
     ("07_backpropagation", "Backpropagation", ("000-S8-",)),
+    # beyond the notes: no notes items
+    ("08_automatic_differentiation", "Automatic differentiation", ()),
 ]
 
 

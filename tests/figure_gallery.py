@@ -176,3 +176,4 @@ for _name, _build in (("plot_vjp_shapes", _vjp_shapes), ("plot_autodiff_graph", 
                       ("plot_jacobian_costs", _jacobian_costs)):
     if _name in mh.__all__:
         FIGURES[_name] = _build
+FIGURES["plot_stable_step"] = lambda: mh.plot_stable_step()

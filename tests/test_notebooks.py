@@ -164,3 +164,24 @@ def test_chapters_4_and_5_teach_curvature_on_the_running_example(stem):
     else:
         assert "condition number" in text and "saddle" in text.lower() and "kappa" in code
     assert not re.search(r"\(λ = 0\.\d+\)|GD \(λ", code + text), "λ is for eigenvalues; the step size is η"
+
+
+def _navigation_bar(i):
+    parts = []
+    if i > 0:
+        stem, title, _ = CHAPTERS[i - 1]
+        parts.append(f"[← {stem[:2]} {title}]({stem}.ipynb)")
+    parts.append("[Contents](00_contents.ipynb)")
+    if i + 1 < len(CHAPTERS):
+        stem, title, _ = CHAPTERS[i + 1]
+        parts.append(f"[{stem[:2]} {title} →]({stem}.ipynb)")
+    return " | ".join(parts)
+
+
+@pytest.mark.parametrize("i", range(len(CHAPTERS)), ids=[c[0] for c in CHAPTERS])
+def test_one_navigation_bar_first_and_last(i):
+    """Every chapter opens and ends with the same bar: previous chapter, contents, next chapter."""
+    cells = _load(CHAPTERS[i][0])["cells"]
+    expected = _navigation_bar(i)
+    assert _src(cells[0]).splitlines()[0] == expected
+    assert _src(cells[-1]).strip() == expected
