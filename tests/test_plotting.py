@@ -86,9 +86,6 @@ from mvcalc_helpers.plotting import cjk_font, text_layout_problems, use_cjk_font
 
 # figures of other chapters with a known problem, being fixed by their chapter's owner
 KNOWN_PROBLEMS = {
-    "backprop_explorer": "chapter 7: the current-weight marker is cut off at the slider ends (teach-c)",
-    "finite_difference_explorer": "chapter 6: markers cut off at the slider ends (teach-c)",
-    "learning_rate_explorer": "chapter 5: the marker on the horizontal axis is cut in half (teach-b)",
 }
 # (non-strict: once fixed they show as XPASS; then delete the entry)
 

@@ -160,7 +160,8 @@ def backprop_explorer(net=None, X=None, y=None, *, param: str = "W2", index=(0, 
     ax.plot(ws, J, color="tab:blue", lw=2, label=f"J(w), w = {name}")
     ax.axvline(w0, color="gray", lw=0.8, ls=":", label="w₀ (current network)")
     pad = 0.15 * (J.max() - J.min() + 1e-12)
-    ax.set_xlim(ws[0], ws[-1])
+    edge = 0.04 * (ws[-1] - ws[0])           # the current-weight marker stays whole at the slider ends
+    ax.set_xlim(ws[0] - edge, ws[-1] + edge)
     ax.set_ylim(J.min() - pad, J.max() + pad)
     ax.set_xlabel(f"w = {name}")
     ax.set_ylabel("loss J")

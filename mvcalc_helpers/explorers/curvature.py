@@ -217,7 +217,7 @@ def learning_rate_explorer(H=None, *, start=(1.0, 0.6), steps: int = 30, eta: fl
     (dots,) = axf.plot([], [], "o", color="k", ms=5, zorder=5)
     top = float(max(np.abs(1 - eta_max * lam_max), 1.0)) * 1.12
     axf.set_xlim(-0.03 * eta_max, 1.03 * eta_max)      # markers at the slider ends stay whole
-    axf.set_ylim(0, top)
+    axf.set_ylim(-0.03 * top, top)                       # dots on the η axis stay whole
     axf.set_xlabel("learning rate η")
     axf.set_ylabel("factor per step")
     axf.set_title(f"λ = {lam_min:.3g}, {lam_max:.3g};  κ = {kappa:.3g}")

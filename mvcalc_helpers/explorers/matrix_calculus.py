@@ -84,7 +84,7 @@ def plot_finite_difference_errors(ax, f=None, x0: float = 1.5, *, hs=None, refer
     ax.axhline(_EPS, color="grey", lw=0.6)
     ax.text(2e-16, _EPS * 4, "machine ε", fontsize=8, color="grey", va="bottom")   # above the green curve
     ax.set_ylim(_FLOOR / 2, 10)
-    ax.set_xlim(hs.min(), hs.max())
+    ax.set_xlim(hs.min() / 3, hs.max() * 3)     # (log axis) markers at the slider ends stay whole
     ax.set_xlabel("step h")
     ax.set_ylabel("relative error of f′(x₀)")
     ax.set_title(f"f = ${sp.latex(f)}$ at x₀ = {x0:g}", fontsize=11)
