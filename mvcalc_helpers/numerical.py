@@ -18,7 +18,7 @@ Step selection with ``h=None`` (adaptive, after numdifftools [1]_)
     terms (h and h² for forward/backward); each extrapolated value gets an error estimate —
     how much it differs from its neighbours in the sequence plus the propagated round-off
     ε·|f|/h — and the estimate with the smallest error estimate wins. A cheap first pass
-    uses three steps 10⁻²·sᵢ·(1, ½, ¼) relative to sᵢ = |xᵢ| (1 at xᵢ = 0; 10⁻³·sᵢ for
+    uses four steps 10⁻²·sᵢ·(1, ½, ¼, ⅛) relative to sᵢ = |xᵢ| (1 at xᵢ = 0; 10⁻³·sᵢ for
     forward/backward); only coordinates whose estimate is not yet accurate (error estimate
     above 1e-8 of the derivative's scale, or a non-finite value, e.g. a step that left the
     domain of log) get a second pass over ~24 steps from max(1, |xᵢ|) down to
@@ -71,7 +71,7 @@ _ACCEPT = 1e-8          # first pass accepted below this relative error estimate
 _TRUST = 1e-6           # a warning above this relative error estimate
 _FLOOR = 1e5 * _EPS     # derivatives below 1e5·ε·|f(x)|/s (≈ 2e-11·|f|/s) cannot be told from 0,
 _ZERO = 1e-10           # nor below 1e-10 of how fast f changes over the first step
-_FIRST = {"central": (1e-2, 2.0, 3), "forward": (1e-3, 2.0, 3), "backward": (1e-3, 2.0, 3)}
+_FIRST = {"central": (1e-2, 2.0, 4), "forward": (1e-3, 2.0, 4), "backward": (1e-3, 2.0, 4)}
 _SECOND_RATIO = 4.0
 _SECOND_LOW = 1e-13     # second pass: steps from s down to 1e-13·s (and below |x| if |x| < 1)
 
@@ -230,14 +230,14 @@ def _extrapolate(q: _Quotients, kind: str, ratio: float):
             c = ratio ** p
             R, dR = (c * R[..., 1:] - R[..., :-1]) / (c - 1), (c * dR[..., 1:] + dR[..., :-1]) / (c - 1)
             levels.append(R)
-        m = R.shape[-1]
-        if m == 1:
-            trunc = np.abs(R - levels[-2][..., 1:2])
-        else:                    # the larger disagreement with the neighbours in the sequence
+        # the largest disagreement with the neighbours in the sequence and with the previous
+        # level's estimate from the same smallest steps: conservative, and robust to noise
+        trunc = np.abs(R - levels[-2][..., 1:])
+        if R.shape[-1] > 1:
             diff = np.abs(np.diff(R, axis=-1))
             left = np.concatenate([diff[..., :1], diff], axis=-1)
             right = np.concatenate([diff, diff[..., -1:]], axis=-1)
-            trunc = np.maximum(left, right)
+            trunc = np.maximum(trunc, np.maximum(left, right))
         err = trunc + dR
     err = np.where(np.isfinite(err) & np.isfinite(R), err, np.inf)
     # the best estimate per direction: the worst error over the output components decides
@@ -514,6 +514,9 @@ def numerical_hessian(f, x, method: str = "central", h=None, *, vectorized="auto
             warnings.simplefilter("ignore", NumericalDerivativeWarning)
             return numerical_gradient(f, y, method=method, h=h, vectorized=vectorized)
 
+    if h is not None and not full_output:      # the plain formula, nothing more evaluated
+        H = _derivative(grad, x, "central", h, None, False, out_ndim=1)
+        return (H + H.T) / 2
     res = _derivative(grad, x, "central", h, None, False, out_ndim=1, full_output=True,
                       whole=True)
     H = (res.value + res.value.T) / 2
