@@ -35,7 +35,7 @@ Trust
     ``full_output=True`` returns a :class:`DerivativeResult` ``(value, error, step)`` with
     the error estimate of every entry. When an error estimate exceeds 1e-6 of the
     derivative's scale (the entry's size plus the largest entry of its gradient) and the
-    floor below which a derivative cannot be told from 0 (1e5·ε·|f|/max(1, |xᵢ|), the
+    floor below which a derivative cannot be told from 0 (1e6·ε·|f|/max(1, |xᵢ|), the
     rounding of f, plus 1e-10 of how fast f changes over the first step), a
     :class:`NumericalDerivativeWarning` names the entries: the number is not to be
     trusted. An estimate can still be fooled by structure far below the first-pass step
@@ -69,7 +69,7 @@ _METHODS = ("forward", "backward", "central", "complex")
 _EPS = np.finfo(float).eps
 _ACCEPT = 1e-8          # first pass accepted below this relative error estimate
 _TRUST = 1e-6           # a warning above this relative error estimate
-_FLOOR = 1e5 * _EPS     # derivatives below 1e5·ε·|f(x)|/s (≈ 2e-11·|f|/s) cannot be told from 0,
+_FLOOR = 1e6 * _EPS     # derivatives below 1e6·ε·|f(x)|/s (≈ 2e-10·|f|/s) cannot be told from 0,
 _ZERO = 1e-10           # nor below 1e-10 of how fast f changes over the first step
 _FIRST = {"central": (1e-2, 2.0, 4), "forward": (1e-3, 2.0, 4), "backward": (1e-3, 2.0, 4)}
 _SECOND_RATIO = 4.0
@@ -85,7 +85,7 @@ class DerivativeResult(NamedTuple):
 
     ``value``: the derivative (gradient, Jacobian or Hessian); ``error``: an estimate of
     its absolute error, entry by entry (same shape); ``step``: the step used per
-    coordinate of x (``nan`` where no finite estimate existed).
+    coordinate of x (for a Jacobian, whose rows choose their steps apart, the smallest).
     """
     value: np.ndarray
     error: np.ndarray
@@ -182,10 +182,16 @@ class _Quotients(NamedTuple):
     dD: np.ndarray     # (..., d, K) their round-off
     h: np.ndarray      # (d, K) steps
     sec: np.ndarray    # (..., d) secant slope max|f(x ± h₀v) − f(x)| / h₀ over the largest step
+    mag: np.ndarray    # (..., d, K) the size of the values each quotient subtracts
 
 
-def _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact) -> _Quotients:
-    """Difference quotients of F along the columns of V (n, d) for steps hs (d, K)."""
+def _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact, noise=None) -> _Quotients:
+    """Difference quotients of F along the columns of V (n, d) for steps hs (d, K).
+
+    ``noise``: the absolute error of F's values beyond rounding (per output component),
+    e.g. of an inner numerical gradient inside a Hessian.
+    """
+    nz = 0.0 if noise is None else np.asarray(noise, dtype=float)[..., None, None]
     n, d = V.shape
     K = hs.shape[1]
     sign = -1.0 if kind == "backward" else 1.0
@@ -202,7 +208,8 @@ def _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact) -> _Quotients
             vals = vals.reshape(vals.shape[:-1] + (2, d, K))
             vp, vm = vals[..., 0, :, :], vals[..., 1, :, :]
             D = (vp - vm) / (2 * hs)
-            dD = _EPS * (np.abs(vp) + np.abs(vm)) / hs
+            mag = np.abs(vp) + np.abs(vm)
+            dD = (_EPS * mag + 2 * nz) / hs
             f0e = f0[..., None]
             sec = np.maximum(np.abs(vp[..., 0] - f0e), np.abs(vm[..., 0] - f0e)) / hs[:, 0]
         else:
@@ -211,9 +218,10 @@ def _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact) -> _Quotients
             vals = vals.reshape(vals.shape[:-1] + (d, K))
             f0e = f0[..., None, None]
             D = sign * (vals - f0e) / hs
-            dD = 2 * _EPS * (np.abs(vals) + np.abs(f0e)) / hs
+            mag = np.abs(vals) + np.abs(f0e)
+            dD = 2 * (_EPS * mag + 2 * nz) / hs
             sec = np.abs(D[..., 0])
-    return _Quotients(D, dD, hs, np.nan_to_num(sec, nan=0.0, posinf=0.0))
+    return _Quotients(D, dD, hs, np.nan_to_num(sec, nan=0.0, posinf=0.0), mag)
 
 
 def _extrapolate(q: _Quotients, kind: str, ratio: float):
@@ -240,15 +248,17 @@ def _extrapolate(q: _Quotients, kind: str, ratio: float):
             trunc = np.maximum(trunc, np.maximum(left, right))
         err = trunc + dR
     err = np.where(np.isfinite(err) & np.isfinite(R), err, np.inf)
-    # the best estimate per direction: the worst error over the output components decides
-    worst = err.reshape(-1, *err.shape[-2:]).max(axis=0) if err.ndim > 2 else err
-    k = np.argmin(worst, axis=-1)                               # (d,)
-    idx = np.arange(k.size)
-    value = R[..., idx, k]
-    error = err[..., idx, k]
-    last = k + len(orders)                                      # the smallest step it used
-    fmag = np.nan_to_num(q.dD[..., idx, last] * q.h[idx, last] / _EPS, nan=0.0, posinf=0.0)
-    return value, error, fmag, np.where(np.isfinite(worst[idx, k]), q.h[idx, last], np.nan)
+    # the best estimate per entry (each output component of a Jacobian picks its own)
+    k = np.argmin(err, axis=-1)[..., None]                       # (..., d, 1)
+    value = np.take_along_axis(R, k, axis=-1)[..., 0]
+    error = np.take_along_axis(err, k, axis=-1)[..., 0]
+    last = k[..., 0] + len(orders)                               # the smallest step it used
+    h = np.broadcast_to(q.h, q.D.shape)
+    step = np.take_along_axis(h, last[..., None], axis=-1)[..., 0]
+    fmag = np.take_along_axis(q.mag, last[..., None], axis=-1)[..., 0]
+    fmag = np.nan_to_num(fmag, nan=0.0, posinf=0.0)
+    step = np.where(np.isfinite(error), step, np.nan)
+    return value, error, fmag, step
 
 
 def _scales(x):
@@ -267,7 +277,7 @@ def _row_scale(value):
     return np.max(a, axis=-1, keepdims=True) if a.ndim else a
 
 
-def _adaptive(F, x, f0, V, s, kind, vectorized, out_ndim, exact):
+def _adaptive(F, x, f0, V, s, kind, vectorized, out_ndim, exact, noise=None):
     """Adaptive difference estimate along the columns of V (n, d); see the module notes.
 
     Returns value, error estimate, round-off floor (all (..., d)) and step (d,).
@@ -275,7 +285,7 @@ def _adaptive(F, x, f0, V, s, kind, vectorized, out_ndim, exact):
     H, r, K = _FIRST[kind]
     hs = s[:, None] * H * r ** -np.arange(K)
     big = np.maximum(1.0, s)
-    q = _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact)
+    q = _quotients(F, x, f0, V, hs, kind, vectorized, out_ndim, exact, noise)
     value, error, fmag, step = _extrapolate(q, kind, r)
     # below the floor a derivative cannot be told from 0: the round-off of f over the scale,
     # and 1e-10 of the secant slope over the largest step (how fast f changes nearby)
@@ -292,16 +302,13 @@ def _adaptive(F, x, f0, V, s, kind, vectorized, out_ndim, exact):
         K2 = int(np.ceil(np.log(1 / low.min()) / np.log(_SECOND_RATIO))) + 1
         hs2 = big[cols, None] * _SECOND_RATIO ** -np.arange(K2)
         v2, e2, fm2, st2 = _extrapolate(_quotients(F, x, f0, V[:, cols], hs2, kind, vectorized,
-                                              out_ndim, exact), kind, _SECOND_RATIO)
-        w1 = error[..., cols].reshape(-1, cols.size).max(axis=0)
-        w2 = e2.reshape(-1, cols.size).max(axis=0)
-        better = ~(w1 <= w2)
-        take = cols[better]
-        value[..., take] = v2[..., better]
-        error[..., take] = e2[..., better]
-        floor[..., take] = (_FLOOR * np.maximum(f0mag, fm2) / big[cols]
-                            + zero[..., cols])[..., better]
-        step[take] = st2[better]
+                                                   out_ndim, exact, noise), kind, _SECOND_RATIO)
+        better = ~(error[..., cols] <= e2)                       # entry by entry
+        for arr, new in ((value, v2), (error, e2), (step, st2),
+                         (floor, _FLOOR * np.maximum(f0mag, fm2) / big[cols] + zero[..., cols])):
+            sub = arr[..., cols]
+            sub[better] = new[better]
+            arr[..., cols] = sub
     return value, error, floor, step
 
 
@@ -336,7 +343,7 @@ def _complex_step(F, x, f0, hs, vectorized, out_ndim, name):
 
 
 def _derivative(F, x, method, h, richardson, vectorized, out_ndim, full_output=False,
-                name="x", warn=True, whole=False):
+                name="x", warn=True, whole=False, noise=None):
     _check_method(method)
     if not callable(F):
         raise TypeError(f"the function to differentiate must be callable, got {type(F).__name__}")
@@ -367,7 +374,7 @@ def _derivative(F, x, method, h, richardson, vectorized, out_ndim, full_output=F
         step = hs
     elif h is None and richardson:
         D, err, floor, step = _adaptive(F, x, f0, eye, s, method, vectorized, out_ndim,
-                                        exact=True)
+                                        exact=True, noise=noise)
         if not np.all(np.isfinite(D)):
             raise ValueError(f"the function returned non-finite values near {name} for every step "
                              f"tried; is {name} inside its domain?")
@@ -400,6 +407,10 @@ def _derivative(F, x, method, h, richardson, vectorized, out_ndim, full_output=F
             raise ValueError(f"the function returned non-finite values near {name}; is {name} "
                              "inside its domain?")
     D = np.asarray(D, dtype=float)
+    step = np.asarray(step, dtype=float)
+    if step.ndim > 1:                  # a Jacobian: the smallest step over its rows
+        step = np.nanmin(np.where(np.isfinite(step), step, np.inf), axis=0)
+        step[~np.isfinite(step)] = np.nan
     if full_output:
         return DerivativeResult(D, np.asarray(err, dtype=float), np.asarray(step, dtype=float))
     return D
@@ -517,8 +528,14 @@ def numerical_hessian(f, x, method: str = "central", h=None, *, vectorized="auto
     if h is not None and not full_output:      # the plain formula, nothing more evaluated
         H = _derivative(grad, x, "central", h, None, False, out_ndim=1)
         return (H + H.T) / 2
+    # the inner gradient is accurate to its own error estimate, not to rounding: the outer
+    # difference must know, or a gradient that is flat at that level looks like H = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NumericalDerivativeWarning)
+        inner = numerical_gradient(f, x, method=method, h=h, vectorized=vectorized,
+                                   full_output=True)
     res = _derivative(grad, x, "central", h, None, False, out_ndim=1, full_output=True,
-                      whole=True)
+                      whole=True, noise=2 * inner.error)
     H = (res.value + res.value.T) / 2
     if full_output:
         return DerivativeResult(H, np.maximum(res.error, res.error.T), res.step)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from mvcalc_helpers import numerical_gradient, numerical_hessian, numerical_jacobian
+from mvcalc_helpers.numerical import NumericalDerivativeWarning
 
 METHODS = ["complex", "central", "forward", "backward"]
 PORT = settings(max_examples=25, deadline=None)
@@ -173,10 +174,12 @@ def test_issue_27a(method):
 
 def test_jacobian_and_gradient_fulloutput():
     """numdifftools issue #52: value and error estimate of d/dx (x + 3) at x = 1."""
+    # numdifftools' estimate is < 1e-13; ours includes the rounding bound ε·|f|/h of its
+    # smallest first-pass step h = 1.25e-3, ~1e-12, so the bound asked is 1e-11
     for r in (numerical_jacobian(lambda v: np.array([v[0] + 3]), [1.0], full_output=True),
               numerical_gradient(lambda v: v[0] + 3, [1.0], full_output=True)):
-        assert_allclose(r.value.ravel(), [1.0])
-        assert np.all(r.error < 1e-13)
+        assert_allclose(r.value.ravel(), [1.0], rtol=1e-12)
+        assert np.all(r.error < 1e-11)
 
 
 # --- TestGradient ---------------------------------------------------------------------------
@@ -203,7 +206,13 @@ def _hd_fun(x):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_hessdiag_default_step(method):
-    r = numerical_hessian(_hd_fun, [1.0, 2.0, 3.0], method=method, full_output=True)
+    import warnings
+    with warnings.catch_warnings():
+        # one-sided inner gradients are accurate to ~1e-8 only, and the outer difference
+        # says so (a conservative estimate ~1e-5): a warning is the honest answer there
+        if method in ("forward", "backward"):
+            warnings.simplefilter("ignore", NumericalDerivativeWarning)
+        r = numerical_hessian(_hd_fun, [1.0, 2.0, 3.0], method=method, full_output=True)
     assert_allclose(np.diag(r.value), [0.0, 2.0, 18.0], atol=1e-8)
 
 
