@@ -98,7 +98,8 @@ def bench_numerical_gradient(n: int = 100, repeats: int = 9) -> list[Row]:
         e = err(mh.numerical_gradient(f, x, method=method))
         ratio = t_nd / t
         if method == "central":
-            label, goal, met = "default (central + Richardson)", "err ≤ 1e-10", e <= 1e-10
+            label, goal = "default (adaptive central + Richardson)", "err ≤ 1e-10; ≥ 10× faster"
+            met = e <= 1e-10 and ratio >= 10
         else:
             label, goal = "complex step", "err ≤ 1e-15; ≥ 10× faster at ≤ its error"
             met = e <= 1e-15 and e <= e_nd and ratio >= 10

@@ -18,15 +18,14 @@ Step selection with ``h=None`` (adaptive, after numdifftools [1]_)
     terms (h and h² for forward/backward); each extrapolated value gets an error estimate —
     how much it differs from its neighbours in the sequence plus the propagated round-off
     ε·|f|/h — and the estimate with the smallest error estimate wins. A cheap first pass
-    uses four steps 10⁻²·sᵢ·(1, ½, ¼, ⅛) relative to sᵢ = |xᵢ| (1 at xᵢ = 0; 10⁻³·sᵢ for
-    forward/backward); only coordinates whose estimate is not yet accurate (error estimate
+    uses three steps 10⁻²·sᵢ·(1, ½, ¼) relative to sᵢ = |xᵢ| (1 at xᵢ = 0; four steps
+    10⁻³·sᵢ·(1, …, ⅛) for forward/backward); only coordinates whose estimate is not yet accurate (error estimate
     above 1e-8 of the derivative's scale, or a non-finite value, e.g. a step that left the
     domain of log) get a second pass over ~24 steps from max(1, |xᵢ|) down to
     10⁻¹³·max(1, |xᵢ|) and below 10⁻³·|xᵢ| (ratio 4). All points of a pass are evaluated in
     one batched call when f accepts a batch (see Vectorisation).
 
-    The complex step has no cancellation: one step h = 10⁻²⁰·max(1, |xᵢ|) is exact to
-    rounding. A function that drops the imaginary part (abs, float(), .real, np.maximum)
+    The complex step has no cancellation: one step h = 10⁻²⁰·sᵢ is exact to rounding. A function that drops the imaginary part (abs, float(), .real, np.maximum)
     would make it silently wrong, so one more complex step along a random direction is
     compared with an (adaptive) central difference along it; a disagreement raises
     ``ValueError``. A non-analytic part smaller than ~1e-8 of the gradient goes unnoticed.
@@ -39,7 +38,7 @@ Trust
     rounding of f, plus 1e-10 of how fast f changes over the first step), a
     :class:`NumericalDerivativeWarning` names the entries: the number is not to be
     trusted. An estimate can still be fooled by structure far below the first-pass step
-    (a kink or a feature narrower than 10⁻³·|xᵢ| that the three steps jump over); numbers
+    (a kink or a feature narrower than 10⁻³·|xᵢ| that the first-pass steps jump over); numbers
     that matter deserve a second method (complex step, torch) or an explicit ``h``. With
     an explicit ``h`` the plain formula is returned (chapter 6 studies its error against
     h), without warnings.
@@ -71,7 +70,7 @@ _ACCEPT = 1e-8          # first pass accepted below this relative error estimate
 _TRUST = 1e-6           # a warning above this relative error estimate
 _FLOOR = 1e6 * _EPS     # derivatives below 1e6·ε·|f(x)|/s (≈ 2e-10·|f|/s) cannot be told from 0,
 _ZERO = 1e-10           # nor below 1e-10 of how fast f changes over the first step
-_FIRST = {"central": (1e-2, 2.0, 4), "forward": (1e-3, 2.0, 4), "backward": (1e-3, 2.0, 4)}
+_FIRST = {"central": (1e-2, 2.0, 3), "forward": (1e-3, 2.0, 4), "backward": (1e-3, 2.0, 4)}
 _SECOND_RATIO = 4.0
 _SECOND_LOW = 1e-13     # second pass: steps from s down to 1e-13·s (and below |x| if |x| < 1)
 
@@ -321,7 +320,7 @@ def _complex_step(F, x, f0, hs, vectorized, out_ndim, name):
     u = np.random.default_rng(20).standard_normal(n)
     u /= np.linalg.norm(u)
     s = _own_scales(np.array([np.max(np.abs(x))]))
-    hu = 1e-20 * max(1.0, s[0])
+    hu = 1e-20 * s[0]
     pts = x[:, None] + 1j * np.concatenate([np.eye(n) * hs[None, :], hu * u[:, None]], axis=1)
     vals = _call_points(F, pts, vectorized, out_ndim)
     D = np.imag(vals[..., :n]) / hs
@@ -330,7 +329,8 @@ def _complex_step(F, x, f0, hs, vectorized, out_ndim, name):
                                  exact=False)
     dc, ec = dc[..., 0], ec[..., 0]
     gap = np.abs(along - dc)
-    tol = 10 * ec + 1e-8 * (np.abs(D) @ np.abs(u) + np.abs(dc)) + floor[..., 0]
+    # (+ 1e-280: below that, f'·h underflows and no complex step can see a derivative)
+    tol = 10 * ec + 1e-8 * (np.abs(D) @ np.abs(u) + np.abs(dc)) + floor[..., 0] + 1e-280
     if not np.all(np.isfinite(D)) or np.any(~(gap <= tol)):
         lost = np.isrealobj(vals) or np.all(np.imag(vals) == 0)
         raise ValueError(
@@ -369,7 +369,7 @@ def _derivative(F, x, method, h, richardson, vectorized, out_ndim, full_output=F
     s = _own_scales(x)
     eye = np.eye(n)
     if method == "complex":
-        hs = _steps(x, h, method, False)
+        hs = 1e-20 * s if h is None else _steps(x, h, method, False)
         D, err = _complex_step(F, x, f0, hs, vectorized, out_ndim, name)
         step = hs
     elif h is None and richardson:

@@ -188,8 +188,8 @@ def test_auto_vectorisation_really_batches():
         return column_wise(v)
 
     numerical_gradient(f, np.ones(4), vectorized=True)
-    # f(x), then one batch: 4 steps × 2 sides × n coordinates, + 2 single-point checks
-    assert calls.count((4, 32)) == 1 and len(calls) == 4
+    # f(x), then one batch: 3 steps × 2 sides × n coordinates, + 2 single-point checks
+    assert calls.count((4, 24)) == 1 and len(calls) == 4
     calls.clear()
     numerical_gradient(f, np.ones(4), vectorized=False, richardson=False)
     assert calls == [(4,)] * 9                           # f(x) and 2n points one by one
