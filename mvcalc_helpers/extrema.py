@@ -29,7 +29,19 @@ def _is_real(value) -> bool:
 
 
 class IncompleteCriticalPointsWarning(UserWarning):
-    """critical_points could not verify that the list it returns is complete."""
+    """critical_points found critical points missing from the list it returns.
+
+    Examples
+    --------
+    >>> import warnings, sympy as sp
+    >>> from mvcalc_helpers.extrema import critical_points
+    >>> x, y = sp.symbols("x y")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     cps = critical_points(sp.sin(x) + y**2, [x, y])      # periodic: infinitely many
+    >>> cps, [w.category.__name__ for w in caught]
+    ([{x: pi/2, y: 0}, {x: 3*pi/2, y: 0}], ['IncompleteCriticalPointsWarning'])
+    """
 
 
 def _numeric(point: dict, vars) -> np.ndarray | None:

@@ -76,7 +76,19 @@ _SECOND_LOW = 1e-13     # second pass: steps from s down to 1e-13·s (and below 
 
 
 class NumericalDerivativeWarning(UserWarning):
-    """A numerical derivative whose error estimate says it cannot be trusted."""
+    """A numerical derivative whose error estimate says it cannot be trusted.
+
+    Examples
+    --------
+    >>> import warnings, numpy as np
+    >>> from mvcalc_helpers.numerical import numerical_gradient, NumericalDerivativeWarning
+    >>> noisy = lambda v: v[0] ** 2 + 1e-4 * np.sin(1e17 * v[0])    # noise of size 1e-4
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     g = numerical_gradient(noisy, [0.7])
+    >>> [w.category.__name__ for w in caught]
+    ['NumericalDerivativeWarning']
+    """
 
 
 class DerivativeResult(NamedTuple):
@@ -85,6 +97,14 @@ class DerivativeResult(NamedTuple):
     ``value``: the derivative (gradient, Jacobian or Hessian); ``error``: an estimate of
     its absolute error, entry by entry (same shape); ``step``: the step used per
     coordinate of x (for a Jacobian, whose rows choose their steps apart, the smallest).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc_helpers.numerical import numerical_gradient
+    >>> value, error, step = numerical_gradient(lambda v: np.sin(v[0]), [1e6], full_output=True)
+    >>> bool(abs(value[0] - np.cos(1e6)) <= error[0] < 1e-9)       # sin at x = 10⁶
+    True
     """
     value: np.ndarray
     error: np.ndarray
