@@ -69,7 +69,9 @@ def smooth_test_function(n: int, seed: int = 0):
     def f(x):
         if x.ndim == 1:
             return np.sum(np.sin(a * x)) + 0.5 * x @ B @ x
-        return np.sum(np.sin(a[:, None] * x), axis=0) + 0.5 * np.einsum("im,ij,jm->m", x, B, x)
+        # a batch of m points (columns): B @ x is one BLAS call (a three-operand einsum
+        # without optimize= would loop in C, ~10x slower, and measure numpy, not the helper)
+        return np.sum(np.sin(a[:, None] * x), axis=0) + 0.5 * np.sum(x * (B @ x), axis=0)
 
     def grad(x):
         return a * np.cos(a * x) + 0.5 * (B + B.T) @ x
@@ -96,7 +98,8 @@ def bench_numerical_gradient(n: int = 100, repeats: int = 9) -> list[Row]:
         e = err(mh.numerical_gradient(f, x, method=method))
         ratio = t_nd / t
         if method == "central":
-            label, goal, met = "default (central + Richardson)", "err ≤ 1e-10", e <= 1e-10
+            label, goal = "default (adaptive central + Richardson)", "err ≤ 1e-10; ≥ 10× faster"
+            met = e <= 1e-10 and ratio >= 10
         else:
             label, goal = "complex step", "err ≤ 1e-15; ≥ 10× faster at ≤ its error"
             met = e <= 1e-15 and e <= e_nd and ratio >= 10

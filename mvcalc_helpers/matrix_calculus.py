@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, not_none
-from .numerical import _METHODS, _default_step, relative_error
+from .numerical import _METHODS, DerivativeResult, _derivative, relative_error
 
 __all__ = ["matrix_gradient_check", "numerical_matrix_gradient", "symbol_matrix", "matrix_derivative",
            "vector_derivative", "torch_available", "autodiff_matrix_gradient",
@@ -19,12 +19,15 @@ __all__ = ["matrix_gradient_check", "numerical_matrix_gradient", "symbol_matrix"
            "differential_identities", "neuron_batch_loss", "neuron_batch_gradient", "linear_layer_jacobian"]
 
 
-def numerical_matrix_gradient(f, X, method: str = "central", h=None) -> np.ndarray:
+def numerical_matrix_gradient(f, X, method: str = "central", h=None, *,
+                              full_output: bool = False) -> np.ndarray:
     """Numerical ∂f/∂X of a scalar function of a matrix (or vector), same shape as X.
 
-    Each entry is perturbed in turn (``method`` as in :func:`numerical_gradient`;
-    ``"complex"`` needs f to accept complex matrices). With ``h=None`` the central method
-    uses Richardson extrapolation.
+    Each entry is perturbed in turn (``method`` as in :func:`numerical_gradient`, whose
+    adaptive steps, error estimates and warnings it shares; ``"complex"`` needs f to accept
+    complex matrices). An explicit ``h`` is relative: entry X[idx] moves by
+    h·max(1, |X[idx]|). ``full_output=True`` returns a ``DerivativeResult`` whose arrays
+    have the shape of X.
 
     Examples
     --------
@@ -41,56 +44,22 @@ def numerical_matrix_gradient(f, X, method: str = "central", h=None) -> np.ndarr
     X = as_float_array(X, "X")
     if X.ndim == 0 or X.size == 0:
         raise ValueError(f"X must be a non-empty vector or matrix, got shape {X.shape}")
-    richardson = h is None and method == "central"
-    if h is None:
-        h = _default_step(method, richardson)
-    elif not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be positive and finite, got {h!r}")
+    if h is not None:
+        if not (np.isscalar(h) and np.isfinite(h) and h > 0):
+            raise ValueError(f"h must be positive and finite, got {h!r}")
+        h = h * np.maximum(1.0, np.abs(X.ravel()))
 
-    def value(Y):
-        v = np.asarray(not_none(f(Y), "f(X)"))
-        if v.size != 1:
-            raise ValueError(f"f(X) must return a scalar, got shape {v.shape}")
-        return v.reshape(())[()]
+    def value(v):
+        out = np.asarray(not_none(f(v.reshape(X.shape)), "f(X)"))
+        if out.size != 1:
+            raise ValueError(f"f(X) must return a scalar, got shape {out.shape}")
+        return out.reshape(())[()]
 
-    def estimate(step):
-        G = np.empty(X.shape)
-        for idx in np.ndindex(X.shape):
-            s = step * max(1.0, abs(X[idx]))
-            if method == "complex":
-                Y = X.astype(complex)
-                Y[idx] += 1j * s
-                v = value(Y)
-                if np.imag(v) == 0:
-                    # right only if ∂f/∂X[idx] = 0; a function that drops the imaginary part
-                    # (abs, float(), .real) also gives 0: check with a central difference
-                    d = 1e-5 * max(1.0, abs(X[idx]))
-                    Yp, Ym = X.copy(), X.copy()
-                    Yp[idx] += d
-                    Ym[idx] -= d
-                    fp, fm = value(Yp), value(Ym)
-                    if abs(fp - fm) / (2 * d) > 1e-6 * (1 + max(abs(fp), abs(fm))):
-                        raise ValueError("method='complex' needs f to keep complex numbers: it "
-                                         f"lost the imaginary part for X{list(idx)} (avoid abs, "
-                                         "float(), .real); use method='central'")
-                G[idx] = np.imag(v) / s
-                continue
-            Yp = X.copy()
-            Ym = X.copy()
-            if method in ("central", "forward"):
-                Yp[idx] += s
-            if method in ("central", "backward"):
-                Ym[idx] -= s
-            denom = 2 * s if method == "central" else s
-            G[idx] = (value(Yp) - value(Ym)) / denom
-        return G
-
-    G = estimate(h)
-    if richardson:
-        G = (4 * estimate(h / 2) - G) / 3
-    if not np.all(np.isfinite(G)):
-        raise ValueError("f returned non-finite values near X")
-    return G
+    res = _derivative(value, X.ravel(), method, h, None, False, out_ndim=0, full_output=True,
+                      name="X")
+    if full_output:
+        return DerivativeResult(*(a.reshape(X.shape) for a in res))
+    return res.value.reshape(X.shape)
 
 
 def matrix_gradient_check(f, grad_f, X, method: str = "central", h=None) -> float:

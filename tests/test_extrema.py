@@ -8,6 +8,7 @@ from hypothesis import assume, example, given
 
 from core_cases import SYMBOLIC, int_matrices
 from mvcalc_helpers import classify_critical_point, critical_points, gradient, gradient_descent
+from mvcalc_helpers.extrema import IncompleteCriticalPointsWarning
 
 x, y, z, w = sp.symbols("x y z w")
 
@@ -149,3 +150,82 @@ def test_random_quadratics(M, b):
     assert np.allclose([float(cps[0][s]) for s in vars_], expected_point)
     kind = "minimum" if lam.min() > 0 else "maximum" if lam.max() < 0 else "saddle"
     assert classify_critical_point(f, vars_, cps[0]) == kind
+
+
+# --- completeness (issue 14 part 3) ---------------------------------------------------------
+
+def test_stewart_example_4_has_five_critical_points():
+    # Stewart, Calculus 8e, §14.7 Example 4: f = 10x²y − 5x² − 4y² − x⁴ − 2y⁴ has (0, 0),
+    # (±2.64, 1.90) and (±0.86, 0.65); sympy.solve alone returns only (0, 0).
+    # Independent reference by hand: f_x = 2x(10y − 5 − 2x²) = 0 and f_y = 10x² − 8y − 8y³ = 0;
+    # x ≠ 0 gives x² = 5y − 5/2 and then 8y³ − 42y + 25 = 0, whose roots with 5y > 5/2 count.
+    f = 10 * x**2 * y - 5 * x**2 - 4 * y**2 - x**4 - 2 * y**4
+    ys = [r for r in np.roots([8, 0, -42, 25]).real if 5 * r - 2.5 > 0]
+    expected = sorted([(0.0, 0.0)] + [(s * np.sqrt(5 * r - 2.5), r) for r in ys for s in (-1, 1)])
+    cps = critical_points(f, [x, y])
+    got = sorted((float(c[x]), float(c[y])) for c in cps)
+    assert len(got) == 5 and np.allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert np.allclose([p for p in got if p[0] > 1], [(2.64, 1.90)], atol=0.005)
+    assert np.allclose([p for p in got if 0 < p[0] < 1], [(0.86, 0.65)], atol=0.005)
+    # Stewart: local maxima at (0, 0) and (±2.64, 1.90), saddles at (±0.86, 0.65)
+    kinds = {(round(float(c[x]), 2), round(float(c[y]), 2)): classify_critical_point(f, [x, y], c)
+             for c in cps}
+    assert kinds == {(0.0, 0.0): "maximum", (2.64, 1.9): "maximum", (-2.64, 1.9): "maximum",
+                     (0.86, 0.65): "saddle", (-0.86, 0.65): "saddle"}
+    for c in cps:                                     # each value is exact: ∇f vanishes to 50 digits
+        assert all(abs(sp.N(e.subs(c), 50)) < 1e-40 for e in gradient(f, [x, y]))
+
+
+def _scipy_reference(eqs, vars, box=(-4, 4), per_axis=9):
+    """All roots of ∇f = 0 that scipy's fsolve finds from a grid of starts (reference)."""
+    from scipy.optimize import fsolve
+    g = sp.lambdify([vars], eqs)
+    J = sp.lambdify([vars], sp.Matrix(eqs).jacobian(vars).tolist())
+    found = []
+    axes = [np.linspace(*box, per_axis)] * len(vars)
+    for p0 in np.array(np.meshgrid(*axes)).reshape(len(vars), -1).T:
+        p, info, ier, _ = fsolve(lambda p: np.asarray(g(p), float), p0, full_output=True,
+                                 fprime=lambda p: np.asarray(J(p), float), xtol=1e-13)
+        if ier == 1 and np.max(np.abs(g(p))) < 1e-9 and np.all(np.abs(p) < 3):
+            if not any(np.allclose(p, q, atol=1e-6) for q in found):
+                found.append(p)
+    return found
+
+
+@pytest.mark.parametrize("f", [
+    10 * x**2 * y - 5 * x**2 - 4 * y**2 - x**4 - 2 * y**4,      # Stewart §14.7 Ex. 4
+    x**4 + y**4 - 4 * x * y + 1,                                # Stewart §14.7 Ex. 3
+    x**3 - y**3 + 3 * x**2 + 3 * y**2 - 9 * x,                  # 同济 §9-8 例4
+    6 * x**2 * y**3 - x**2 * y**2 + 4 * x * y**2 + 5 * x,       # radicals with I from sympy.solve
+    x**3 - 3 * x * y**2 + y**4 / 4 - x,                         # found by a random search
+    (x**2 + y**2 - 1) ** 2 + x * y / 3,
+], ids=["stewart-4", "stewart-3", "tongji", "casus-irreducibilis", "random", "ring"])
+def test_every_critical_point_a_root_search_finds_is_listed(f):
+    vars = [x, y]
+    eqs = [e for e in gradient(f, vars) if e != 0]
+    assert eqs
+    G = sp.groebner(eqs, *vars, order="lex")
+    assert G.is_zero_dimensional                      # finitely many critical points
+    cps = critical_points(f, vars)
+    listed = [np.array([float(c[v]) for v in vars]) for c in cps]
+    for c in cps:
+        assert all(abs(sp.N(e.subs(c), 40)) < 1e-25 for e in eqs)
+    for p in _scipy_reference(eqs, vars):
+        assert any(np.allclose(p, q, atol=1e-6) for q in listed), (f, p, listed)
+
+
+def test_a_list_that_may_be_incomplete_comes_with_a_warning():
+    # sin x + y²: sympy.solve reports x = π/2 and 3π/2 only; the numerical search finds more
+    with pytest.warns(IncompleteCriticalPointsWarning, match=r"\(-1\.571, 0\)"):
+        cps = critical_points(sp.sin(x) + y**2, [x, y])
+    assert [(c[x], c[y]) for c in cps] == [(sp.pi / 2, 0), (3 * sp.pi / 2, 0)]
+    # a narrower box holds nothing more: no warning
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        critical_points(sp.sin(x) + y**2, [x, y], box=(0.5, 5.0))
+        # the flat tails of a Gaussian are not critical points
+        cps = critical_points(sp.exp(-x**2 - y**2) * (x**2 + 2 * y**2), [x, y])
+    assert len(cps) == 5
+    with pytest.raises(ValueError, match="box"):
+        critical_points(x**2 + y**2, [x, y], box=(1, -1))

@@ -13,6 +13,7 @@ from core_cases import (FAST, finite, matrix_and_point, rosenbrock, rosenbrock_g
                         rosenbrock_hess)
 from mvcalc_helpers import (gradient_check, numerical_gradient, numerical_hessian,
                             numerical_jacobian, relative_error)
+from mvcalc_helpers.numerical import DerivativeResult, NumericalDerivativeWarning
 
 METHODS = ["central", "forward", "backward", "complex"]
 # attainable relative accuracy of each method with its automatic step (smooth f, |x| ~ 1)
@@ -77,7 +78,7 @@ def test_richardson_extrapolation_is_on_by_default_and_improves_central():
     extrapolated = rel(numerical_gradient(f, x), grad(x))
     assert extrapolated < plain / 10
     with pytest.raises(ValueError, match="Richardson"):
-        numerical_gradient(f, x, method="forward", richardson=True)
+        numerical_gradient(f, x, method="complex", richardson=True)
 
 
 def test_per_coordinate_steps_scale_with_x():
@@ -187,11 +188,11 @@ def test_auto_vectorisation_really_batches():
         return column_wise(v)
 
     numerical_gradient(f, np.ones(4), vectorized=True)
-    batches = calls.count((4, 8))                        # central: 2n points per call
-    assert batches == 2 and len(calls) <= 3 * batches    # + at most 2 single-point checks each
+    # f(x), then one batch: 3 steps × 2 sides × n coordinates, + 2 single-point checks
+    assert calls.count((4, 24)) == 1 and len(calls) == 4
     calls.clear()
     numerical_gradient(f, np.ones(4), vectorized=False, richardson=False)
-    assert calls == [(4,)] * 8
+    assert calls == [(4,)] * 9                           # f(x) and 2n points one by one
 
 
 def test_vectorized_true_refuses_a_function_that_cannot_batch():
@@ -249,7 +250,10 @@ def test_gradient_check_does_not_let_grad_f_change_x():
     (lambda: numerical_gradient(lambda v: v**2, [1.0, 2.0]), ValueError,
      r"must return a scalar for one point of shape \(2,\); it returned shape \(2,\)"),
     (lambda: numerical_jacobian(lambda v: v[0] * v[1], [1.0, 2.0]), ValueError, "must return a 1-D array"),
-    (lambda: numerical_gradient(lambda v: np.log(v[0]), [1e-12]), ValueError, "non-finite values near x"),
+    (lambda: numerical_gradient(lambda v: np.log(v[0]), [-1.0]), ValueError, "inside its domain"),
+    (lambda: numerical_gradient(lambda v: np.sqrt(v[0]), [0.0]), ValueError, "non-finite values near x"),
+    (lambda: numerical_gradient(lambda v: "abc", [1.0]), TypeError, "must return numbers"),
+    (lambda: numerical_gradient(lambda v: str(v[0]), [1.0, 2.0]), TypeError, "must return numbers"),
     (lambda: numerical_gradient(lambda v: np.abs(v[0]) + v[1], [1.0, 2.0], method="complex"),
      ValueError, "keeps complex numbers"),
     (lambda: numerical_hessian(rosenbrock, [1.0, 2.0], method="spline"), ValueError, "method must be one of"),
@@ -271,3 +275,153 @@ def test_bad_input(call, error, message):
 def test_constant_function_has_zero_gradient_for_every_method():
     for method in METHODS:
         assert np.array_equal(numerical_gradient(lambda v: 3.0, [1.0, 2.0], method=method), [0, 0])
+
+
+# --- issue 14: badly scaled functions, error estimates, warnings ---------------------------
+
+# (f, x, exact derivative): each was silently wrong with the fixed step rule
+SCALED = [
+    ("log at 1e-3 (numdifftools' log test)", lambda v: np.log(v[0]), 1e-3, 1e3),
+    ("log at 1e-8", lambda v: np.log(v[0]), 1e-8, 1e8),
+    ("sin at 1e6", lambda v: np.sin(v[0]), 1e6, np.cos(1e6)),
+    ("tanh(1e8 x) at 0", lambda v: np.tanh(1e8 * v[0]), 0.0, 1e8),
+    ("tanh(1e8 x) at 1e-9", lambda v: np.tanh(1e8 * v[0]), 1e-9, 1e8 / np.cosh(0.1) ** 2),
+    ("exp(1e4 x) at 0", lambda v: np.exp(1e4 * v[0]), 0.0, 1e4),
+    ("exp(1e4 x) at 1e-3", lambda v: np.exp(1e4 * v[0]), 1e-3, 1e4 * np.exp(10.0)),
+    ("sqrt near its boundary", lambda v: np.sqrt(v[0]), 1e-6, 0.5e3),
+    ("math.log (raises outside the domain)", lambda v: __import__("math").log(v[0]), 1e-3, 1e3),
+]
+
+
+@pytest.mark.parametrize("name, f, x0, exact", SCALED, ids=[c[0] for c in SCALED])
+@pytest.mark.parametrize("method", ["central", "forward", "backward", "complex"])
+def test_badly_scaled_functions_are_right_and_their_error_estimate_holds(name, f, x0, exact, method):
+    if method == "complex" and "math.log" in name:
+        pytest.skip("math.log does not take complex numbers")
+    if method == "backward" and x0 == 0.0 and "tanh" not in name and "exp" not in name:
+        pytest.skip("backward steps leave the domain")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # no warning: these are trustworthy
+        r = numerical_gradient(f, [x0], method=method, full_output=True)
+    tol = {"central": 1e-8, "forward": 1e-6, "backward": 1e-6, "complex": 1e-13}[method]
+    assert abs(r.value[0] - exact) <= tol * abs(exact)
+    if method != "complex":
+        # the error estimate is an honest bound on the true error (and not absurdly loose)
+        assert abs(r.value[0] - exact) <= r.error[0] + 1e-15 * abs(exact)
+        assert r.error[0] <= 1e-6 * abs(exact)
+
+
+def test_full_output_is_a_named_result():
+    f = lambda v: np.sin(v[0]) * v[1]                   # noqa: E731
+    r = numerical_gradient(f, [0.3, 2.0], full_output=True)
+    assert isinstance(r, DerivativeResult) and r._fields == ("value", "error", "step")
+    value, error, step = r
+    assert value.shape == error.shape == step.shape == (2,)
+    assert np.all(error >= 0) and np.all(error < 1e-9) and np.all(step > 0)
+    exact = np.array([2 * np.cos(0.3), np.sin(0.3)])
+    assert np.all(np.abs(value - exact) <= error + 1e-15)
+    J = numerical_jacobian(lambda v: np.array([v[0] * v[1], v[1] ** 2]), [1.0, 2.0], full_output=True)
+    assert J.value.shape == J.error.shape == (2, 2) and J.step.shape == (2,)
+    H = numerical_hessian(f, [0.3, 2.0], full_output=True)
+    assert H.value.shape == H.error.shape == (2, 2)
+    assert np.allclose(H.value, [[-2 * np.sin(0.3), np.cos(0.3)], [np.cos(0.3), 0]], atol=1e-8)
+
+
+def test_an_untrustworthy_result_warns():
+    # deterministic noise of size 1e-4 (sin of a huge argument): no step size gives 6 correct
+    # digits of the slope, the error estimate says so and the warning names the coordinate
+    noisy = lambda v: np.sum(v ** 2, axis=0) + 1e-4 * np.sin(1e17 * v[0])   # noqa: E731
+    for method in ("central", "forward", "backward"):
+        with pytest.warns(NumericalDerivativeWarning, match=r"coordinate\(s\) \[0\] of x"):
+            r = numerical_gradient(noisy, [0.7, -1.3], method=method, full_output=True)
+        assert abs(r.value[0] - 1.4) <= 3 * r.error[0]      # the estimate is about right
+        assert abs(r.value[1] + 2.6) < 1e-9                 # the clean coordinate is fine
+    assert issubclass(NumericalDerivativeWarning, UserWarning)
+
+
+def test_non_analytic_functions_are_refused_by_the_complex_step():
+    # the guard does not scale with |f|: a large or a tiny value does not hide the lost part
+    for f in (lambda v: np.abs(v[0]) + 1e7, lambda v: 1e-7 * np.abs(v[0])):
+        with pytest.raises(ValueError, match="keeps complex numbers"):
+            numerical_gradient(f, [1.0], method="complex")
+    # an L1 penalty inside a least-squares loss: complex output, but the penalty's
+    # imaginary part is lost — compared with a central difference it shows
+    rng = np.random.default_rng(1)
+    A, b, w0 = rng.normal(size=(20, 5)), rng.normal(size=20), rng.normal(size=5)
+    loss = lambda w: np.sum((A @ w - b) ** 2) + 0.1 * np.sum(np.abs(w))   # noqa: E731
+    with pytest.raises(ValueError, match="disagrees with a central difference"):
+        numerical_gradient(loss, w0, method="complex")
+    exact = 2 * A.T @ (A @ w0 - b) + 0.1 * np.sign(w0)
+    assert rel(numerical_gradient(loss, w0), exact) < 1e-10       # central is right
+
+
+def test_hessian_honours_h_inside_and_out():
+    calls = []
+
+    def f(v):
+        calls.append(np.asarray(v, dtype=float).copy())
+        return np.exp(v[0]) * v[1] ** 2
+
+    x = np.array([0.5, 1.5])
+    numerical_hessian(f, x, h=1e-3, vectorized=False)
+    offsets = {round(float(d), 12) for p in calls for d in np.abs(p - x) if d > 0}
+    # plain central inside and out: every point lies 0, h or 2h away in each coordinate
+    assert offsets <= {1e-3, 2e-3}
+    H = numerical_hessian(f, x, h=1e-3)
+    exact = np.array([[np.exp(0.5) * 2.25, np.exp(0.5) * 3], [np.exp(0.5) * 3, 2 * np.exp(0.5)]])
+    assert np.allclose(H, exact, rtol=1e-5)
+
+
+def test_ion_trap_hessian_from_numdifftools():
+    # numdifftools' test_run_hamiltonian: two ions in a trap, positions ~3e-6 m, H ~ 5e-12
+    from numdifftools.tests.hamiltonian import ClassicalHamiltonian
+    from scipy import optimize
+    c = ClassicalHamiltonian()
+    xopt = optimize.fmin(c.potential, c.initialposition(), xtol=1e-10, disp=False)
+    true_h = np.array([[5.23748385e-12, -2.61873829e-12], [-2.61873829e-12, 5.23748385e-12]])
+    for method in ("central", "complex"):
+        for h in (None, 1e-8):
+            H = numerical_hessian(c.potential, xopt, method=method, h=h)
+            assert np.all(np.abs((H - true_h) / true_h) < 1e-4), (method, h)
+
+
+def test_gradient_check_at_a_critical_point_is_tiny():
+    # Rosenbrock at its minimum (1, 1): both gradients are ~0; the floor comes from f
+    x = np.array([1.0, 1.0])
+    assert gradient_check(rosenbrock, rosenbrock_grad, x) < 1e-10
+    assert gradient_check(rosenbrock, rosenbrock_grad, x, method="complex") < 1e-10
+    assert gradient_check(lambda v: rosenbrock(v) + 5.0, rosenbrock_grad, x) < 1e-10
+    # and a wrong gradient there is still caught
+    assert gradient_check(rosenbrock, lambda v: rosenbrock_grad(v) + [0.0, 1.0], x) > 1e-2
+    # away from critical points it is cs231n's relative error
+    y = np.array([-1.2, 1.0])
+    wrong = lambda v: rosenbrock_grad(v) * np.array([1.0, 1.1])  # noqa: E731
+    a, n = wrong(y), rosenbrock_grad(y)
+    assert gradient_check(rosenbrock, wrong, y) == pytest.approx(
+        np.max(np.abs(a - n) / np.maximum(np.abs(a), np.abs(n))), rel=1e-6)
+
+
+@FAST
+@given(arrays(np.float64, st.integers(1, 4), elements=st.floats(-3, 3)),
+       st.sampled_from([1e-6, 1e-2, 1.0, 1e2, 1e6]))
+@example(np.array([0.0, 1e-300]), 1e6)
+def test_against_torch_autograd_on_scaled_random_functions(x, scale):
+    torch = pytest.importorskip("torch")
+    c = np.linspace(0.5, 1.5, x.size)
+
+    def f(v, lib=np, c=c):
+        return lib.sum(lib.tanh(scale * c * v) * lib.cos(v)) + lib.exp(-(v ** 2).sum()) * scale
+
+    t = torch.tensor(x, requires_grad=True)
+    f(t, torch, torch.tensor(c)).backward()
+    exact = t.grad.numpy()
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NumericalDerivativeWarning)
+        r = numerical_gradient(f, x, full_output=True)
+    size = np.max(np.abs(exact)) + np.abs(exact)
+    wrong = np.abs(r.value - exact) > 1e-6 * size + 1e-9
+    # never a silently wrong number: an entry is right or the warning said so
+    assert not np.any(wrong) or caught
+    assert np.all(np.abs(r.value - exact) <= r.error + 1e-12 * size) or caught
