@@ -4,7 +4,7 @@
 `exercises/` is its *release* directory, so on a JupyterHub with nbgrader an instructor can run,
 from the repository root:
 
-    nbgrader generate_assignment 01_partial_derivatives --force   # writes exercises/01_…/ (same as make exercises)
+    nbgrader generate_assignment 01_partial_derivatives --force   # writes exercises/01_…/ (the same bytes as make exercises)
     nbgrader collect / autograde 01_partial_derivatives            # submitted/<student>/01_…/ → autograded/
     nbgrader generate_feedback 01_partial_derivatives; nbgrader export   # grades.csv
 
@@ -25,6 +25,11 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.notebook_id = "*"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
 
+# nbgrader's own generate_assignment steps plus mvcalc's ChapterTag (metadata.mvcalc.chapter), the
+# list mvcalc-build-exercises runs too: both write byte-identical exercises/NN_topic/NN_topic.ipynb
+from mvcalc_helpers.grading.generate import nbgrader_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = nbgrader_preprocessors()
 # the same stub mvcalc-build-exercises writes
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
