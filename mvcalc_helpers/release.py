@@ -61,6 +61,9 @@ TAUGHT_IN_PACKAGE = {
     ("mvcalc_helpers/quadratic_classifiers.py", "X = np.asarray(X, dtype=float)"),
 }
 
+# what a rebuild keeps in DEST (not part of the edition): a student's answers, git, a venv
+_KEPT = ("work", ".git", ".venv")
+
 _BEGIN = re.compile(r"^\s*### BEGIN (SOLUTION|HIDDEN TESTS)")
 _END = re.compile(r"^\s*### END (SOLUTION|HIDDEN TESTS)")
 
@@ -130,7 +133,8 @@ def find_leaks(dest: Path | str, solutions: Path | str = REPO / "solutions",
     secret = key_lines(solutions)
     leaks = []
     for path in sorted(Path(dest).rglob("*")):
-        if path.is_file() and ".venv" not in path.parts and "__pycache__" not in path.parts:
+        parts = path.relative_to(dest).parts
+        if path.is_file() and parts[0] not in _KEPT and "__pycache__" not in parts:
             rel = path.relative_to(dest).as_posix()
             leaks += [f"{rel}: {ln}" for ln in sorted(_text_lines(path) & secret)
                       if (rel, ln) not in allowed]
@@ -311,7 +315,7 @@ def build_release(dest: Path | str, course: Path | str = REPO, *, force: bool = 
             raise FileExistsError(f"{dest} exists and is not a student edition made by mvcalc-release; "
                                   f"choose an empty folder (or --force)")
         for child in dest.iterdir():
-            if child.name in ("work", ".git", ".venv"):
+            if child.name in _KEPT:
                 continue  # a student's answers, the edition's own history, its environment
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     dest.mkdir(parents=True, exist_ok=True)
@@ -337,7 +341,7 @@ def build_release(dest: Path | str, course: Path | str = REPO, *, force: bool = 
     if leaks:
         raise RuntimeError("the edition would contain lines of the key:\n  " + "\n  ".join(leaks[:20]))
     return sorted(p.relative_to(dest) for p in dest.rglob("*")
-                  if p.is_file() and not {"work", ".git", ".venv"} & set(p.relative_to(dest).parts))
+                  if p.is_file() and p.relative_to(dest).parts[0] not in _KEPT)
 
 
 def main(argv=None) -> int:

@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", help="check: exercise notebooks (default: all in work/)")
     parser.add_argument("--course", default=".", help="the course folder (default: .)")
     parser.add_argument("--work", default=None, help="the learner's copy (default: COURSE/work)")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     course = Path(args.course)
     work = Path(args.work) if args.work else course / "work"
     if args.command == "sync":
