@@ -330,6 +330,9 @@ def build_release(dest: Path | str, course: Path | str = REPO, *, force: bool = 
     shutil.copytree(course / "mvcalc_helpers", dest / "mvcalc_helpers",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "grading", "release.py"))
     del ignore
+    init = dest / "mvcalc_helpers" / "__init__.py"  # the package table: no grading/ in this edition
+    init.write_text("".join(ln for ln in init.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not ln.startswith("``grading``")), encoding="utf-8")
     (dest / "pyproject.toml").write_text(_pyproject(course), encoding="utf-8")
     (dest / "environment.yml").write_text(_environment(course), encoding="utf-8")
     (dest / "Makefile").write_text(_MAKEFILE, encoding="utf-8")

@@ -5,7 +5,9 @@ or a notebook that only fails in the browser. These tests start JupyterLab on a 
 course (``browser_support.LabServer``), and for every chapter: open it, Run All, check that no
 cell shows an error, move the first slider of the first explorer with the keyboard and check
 that the readout and the image change (screenshots in ``artifacts/browser/<chapter>/``).
-They also answer one exercise wrong then right in the browser, and start ``make lab``.
+They also answer one exercise wrong then right in the browser, start ``make lab``, check that the
+contents' setup-check slider is drawn before anything runs (a picture) and live after, and open
+the student edition (``mvcalc-release``) to find no solutions anywhere in its file browser.
 
 Marked ``browser``: ``make test-fast`` leaves them out. In CI (``CI=true``) a missing Chromium
 or Playwright fails them; elsewhere they are skipped with the reason.
