@@ -12,6 +12,7 @@ The course's own grader `mvcalc-grade` reads the same folders and gives the same
 submissions (tests/test_grading_nbgrader.py), and also resists monkeypatching answers.
 """
 import os
+import sys
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -30,6 +31,16 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 from mvcalc_helpers.grading.generate import nbgrader_preprocessors  # noqa: E402
 
 c.GenerateAssignment.preprocessors = nbgrader_preprocessors()
+
+# nbgrader deletes exercises/<assignment>/ before regenerating it: refuse (like make exercises)
+# when a notebook there holds a learner's answers
+if "generate_assignment" in sys.argv:
+    from mvcalc_helpers.grading.generate import answered_releases  # noqa: E402
+
+    _answered = answered_releases(sys.argv, os.path.dirname(os.path.abspath(__file__)))
+    if _answered:
+        sys.exit("nbgrader generate_assignment refused: these notebooks hold answers and would be "
+                 "deleted: " + ", ".join(_answered) + ". Move them away first (answers belong in work/).")
 # the same stub mvcalc-build-exercises writes
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -167,3 +167,16 @@ def test_nbgrader_generate_assignment_writes_the_same_bytes(tmp_path):
     written = (course / "exercises" / "00_fixture" / "00_fixture.ipynb").read_text(encoding="utf-8")
     assert written == exercise_text(FIXTURE_KEY)
     assert json.loads(written)["metadata"]["mvcalc"] == {"chapter": "00_fixture"}
+
+    # nbgrader would delete exercises/00_fixture/ before writing: with an answered notebook there,
+    # the config stops it first
+    f = course / "exercises" / "00_fixture" / "00_fixture.ipynb"
+    nb = json.loads(written)
+    i = next(k for k, c in enumerate(nb["cells"]) if c["metadata"]["nbgrader"]["grade_id"] == "q1_answer")
+    nb["cells"][i]["source"] = "dz_dx = 6*x*y**2   # my answer"
+    f.write_text(json.dumps(nb))
+    answered = f.read_bytes()
+    proc = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", "00_fixture", "--force"],
+                          cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0 and "hold answers" in proc.stdout + proc.stderr
+    assert f.read_bytes() == answered

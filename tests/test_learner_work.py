@@ -18,6 +18,8 @@ notebooks          ``mvcalc-run-notebooks`` on a small notebook: it writes only 
                    given (default ``notebooks/*.ipynb``), never work/ or exercises/ — running every
                    chapter here would take minutes for nothing more
 (grading)          ``mvcalc-grade`` on the answered notebooks (opened read-only)
+(nbgrader)         ``nbgrader generate_assignment`` deletes the release folder before writing; the
+                   course's nbgrader_config.py refuses first (tests/test_grading_generate.py)
 test, test-fast,   not run: they write only to pytest's temporary folders, artifacts/ and, for
 bench, help        bench, nothing; ``make -n`` shows no command that touches work/ or exercises/
 lab-repo           serves the repository: writes only what the user saves

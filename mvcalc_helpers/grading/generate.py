@@ -23,7 +23,8 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["REPO", "chapters", "build_exercise", "exercise_text", "learner_work", "ChapterTag", "main"]
+__all__ = ["REPO", "chapters", "build_exercise", "exercise_text", "learner_work", "ChapterTag",
+           "answered_releases", "main"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -184,6 +185,36 @@ def _course_part_matches(current_text: str, generated_text: str) -> bool:
     course = lambda d: {g: s.strip() for g, (c, s) in d.items()  # noqa: E731
                         if not ((c.get("metadata") or {}).get("nbgrader") or {}).get("solution")}
     return course(cur) == course(gen) and set(cur) == set(gen)
+
+
+def answered_releases(argv: list[str], course: Path | str,
+                      release: str = "exercises", source: str = "solutions") -> list[str]:
+    """For ``nbgrader generate_assignment`` (called from ``nbgrader_config.py``): the release
+    notebooks of the assignments named in ``argv`` that hold a learner's answers. nbgrader deletes
+    the release folder before it writes (with ``--force``, or when the source is newer), so the
+    check has to come before nbgrader starts.
+
+    >>> answered_releases(["nbgrader", "autograde", "01_x"], REPO)     # other commands: nothing
+    []
+    >>> answered_releases(["nbgrader", "generate_assignment", "01_partial_derivatives"], REPO)
+    []
+    """
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if not args or args[0] != "generate_assignment":
+        return []
+    course = Path(course)
+    names = args[1:] or [p.name for p in sorted((course / source).glob("[0-9][0-9]_*"))]
+    found = []
+    for name in names:
+        for src in sorted((course / source / name).glob("*.ipynb")):
+            dest = course / release / name / src.name
+            if not dest.exists():
+                continue
+            current = dest.read_text(encoding="utf-8", errors="replace")
+            text = exercise_text(src)
+            if current != text and learner_work(current, text):
+                found.append(str(dest))
+    return found
 
 
 def main(argv=None) -> int:
