@@ -27,11 +27,12 @@ what running the visible check teaches — whether a candidate answer is right �
 more: it holds no expression, no digits, and no hidden-test input (the hidden tests check other
 points and cases, and are stripped). It cannot be left out without losing the instant feedback.
 After writing, the release scans every text file it produced for every answer line and
-hidden-test line of the key and fails (exit 1) if one is found — except the lines listed in
-:data:`TAUGHT_IN_PACKAGE`: code of the helper package that the chapters teach from (the
-notes' backprop in ``nn.py``, the least-squares gradient the chapter 6 explorer plots) and a
-few generic lines that happen to equal a line of an answer. Each is listed with its file, so
-any other match fails.
+hidden-test line of the key and fails (exit 1) if one is found. The only lines it lets through are
+those the course teaches openly: a key line that also stands in a chapter notebook or in the
+helper package's code (e.g. chapter 7's backward pass ``dW2 = Z.T @ dO`` in ``nn.py``, which an
+exercise asks students to rebuild; or ``rng = np.random.default_rng(5)``), and only in those
+files — never in an exercise notebook, a README or anything else. :func:`shared_with_course`
+lists them and ``mvcalc-release`` prints how many there are.
 """
 from __future__ import annotations
 
@@ -41,25 +42,11 @@ import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["REPO", "GRADING_ONLY", "key_lines", "build_release", "find_leaks", "main"]
+__all__ = ["REPO", "GRADING_ONLY", "key_lines", "shared_with_course", "build_release", "find_leaks", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
 # runtime dependencies only the instructor's grading needs
 GRADING_ONLY = {"nbgrader"}
-
-# (file in the edition, line) pairs a key line may share with the taught package code
-TAUGHT_IN_PACKAGE = {
-    # chapter 7's network (the notes' 100→512→10 net): exercise 07 q5 asks for the same backward pass
-    ("mvcalc_helpers/nn.py", "Z = np.maximum(Y, 0)"),
-    ("mvcalc_helpers/nn.py", "dW2 = Z.T @ dO"),
-    # chapter 6's least-squares explorer plots the gradient exercise 06 q4 asks for
-    ("mvcalc_helpers/explorers/matrix_calculus.py", "return 2 * X.T @ X @ a - 2 * X.T @ y"),
-    ("mvcalc_helpers/explorers/matrix_calculus.py", "X = np.column_stack([np.ones_like(t), t])"),
-    # generic lines
-    ("mvcalc_helpers/matrix_calculus.py", "for idx in np.ndindex(X.shape):"),
-    ("mvcalc_helpers/matrix_calculus.py", "return G"),
-    ("mvcalc_helpers/quadratic_classifiers.py", "X = np.asarray(X, dtype=float)"),
-}
 
 # what a rebuild keeps in DEST (not part of the edition): a student's answers, git, a venv
 _KEPT = ("work", ".git", ".venv")
@@ -116,9 +103,32 @@ def _text_lines(path: Path) -> set[str]:
     return {ln.strip() for chunk in chunks for ln in chunk.splitlines() if ln.strip()}
 
 
+def _teaching_files(root: Path) -> list[Path]:
+    """The chapters and the helper package's code (without grading/) under ``root``."""
+    root = Path(root)
+    pkg = [p for p in sorted(root.glob("mvcalc_helpers/**/*.py"))
+           if "grading" not in p.relative_to(root).parts and p.name != "release.py"]
+    return sorted(root.glob("notebooks/*.ipynb")) + pkg
+
+
+def shared_with_course(course: Path | str = REPO, solutions: Path | str | None = None) -> set[str]:
+    """Key lines that also stand in the course's chapters or helper package — taught openly.
+
+    >>> shared = shared_with_course()
+    >>> len(shared) < len(key_lines()) / 10        # a handful of lines, not the key
+    True
+    """
+    course = Path(course)
+    secret = key_lines(solutions or course / "solutions")
+    return {ln for f in _teaching_files(course) for ln in _text_lines(f) & secret}
+
+
 def find_leaks(dest: Path | str, solutions: Path | str = REPO / "solutions",
-               allowed=TAUGHT_IN_PACKAGE) -> list[str]:
+               taught: set[str] | frozenset = frozenset()) -> list[str]:
     """``["path: line", ...]`` for every key line found in a file under ``dest`` (empty = no leak).
+
+    Lines in ``taught`` (see :func:`shared_with_course`) are let through in the chapters and the
+    package only; an exercise notebook or any other file may hold none.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -126,18 +136,23 @@ def find_leaks(dest: Path | str, solutions: Path | str = REPO / "solutions",
     >>> _ = (d / "ok.py").write_text("print('hello')\\n")
     >>> find_leaks(d, fixture)
     []
-    >>> _ = (d / "bad.py").write_text(sorted(key_lines(fixture))[0] + "\\n")
-    >>> len(find_leaks(d, fixture))
-    1
+    >>> line = sorted(key_lines(fixture))[0]
+    >>> _ = (d / "bad.py").write_text(line + "\\n")
+    >>> find_leaks(d, fixture) == find_leaks(d, fixture, taught={line}) == ["bad.py: " + line]
+    True
     """
     secret = key_lines(solutions)
     leaks = []
-    for path in sorted(Path(dest).rglob("*")):
+    dest = Path(dest)
+    teaching = set(_teaching_files(dest))
+    for path in sorted(dest.rglob("*")):
         parts = path.relative_to(dest).parts
         if path.is_file() and parts[0] not in _KEPT and "__pycache__" not in parts:
             rel = path.relative_to(dest).as_posix()
-            leaks += [f"{rel}: {ln}" for ln in sorted(_text_lines(path) & secret)
-                      if (rel, ln) not in allowed]
+            found = _text_lines(path) & secret
+            if path in teaching:
+                found -= set(taught)
+            leaks += [f"{rel}: {ln}" for ln in sorted(found)]
     return leaks
 
 
@@ -340,7 +355,7 @@ def build_release(dest: Path | str, course: Path | str = REPO, *, force: bool = 
     (dest / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
     shutil.copyfile(course / "LICENSE", dest / "LICENSE")
     (dest / ".mvcalc-edition").write_text("student edition made by mvcalc-release\n", encoding="utf-8")
-    leaks = find_leaks(dest, course / "solutions")
+    leaks = find_leaks(dest, course / "solutions", shared_with_course(course))
     if leaks:
         raise RuntimeError("the edition would contain lines of the key:\n  " + "\n  ".join(leaks[:20]))
     return sorted(p.relative_to(dest) for p in dest.rglob("*")
@@ -365,6 +380,10 @@ def main(argv=None) -> int:
     n_nb = sum(1 for f in files if f.parts[0] == "notebooks")
     print(f"student edition in {args.dest}: {n_nb} chapter notebooks, {n_ex} exercise notebooks, "
           f"{len(files)} files; no solutions, answers or hidden tests (scanned)")
+    taught = shared_with_course(Path(args.course))
+    if taught:
+        print(f"note: {len(taught)} line(s) of the key also stand in the chapters or the helper package "
+              f"(taught openly, e.g. {sorted(taught, key=len)[-1]!r}); they are nowhere else in the edition")
     return 0
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from grading_support import REPO, submission, write
 from mvcalc_helpers.grading.generate import chapters, exercise_text
-from mvcalc_helpers.release import TAUGHT_IN_PACKAGE, build_release, main
+from mvcalc_helpers.release import build_release, main
 
 KEYS = chapters(REPO / "solutions")
 
@@ -68,26 +68,51 @@ def test_edition_holds_the_course_and_not_the_key(edition):
     assert re.search(r"^lab:", makefile, re.M) and re.search(r"^check:", makefile, re.M)
 
 
+def _visible_lines(path: Path) -> set[str]:
+    """Stripped lines of a file as a reader sees them (a notebook: its sources and text outputs)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":  # not JSON-escaped
+        nb = json.loads(text)
+        text += "\n".join("".join(c["source"]) + "\n" + "\n".join(
+            "".join(o.get("text", "")) + "".join("".join(v) for k, v in o.get("data", {}).items()
+                                                 if k.startswith("text/"))
+            for o in c.get("outputs", [])) for c in nb["cells"])
+    return {ln.strip() for ln in text.splitlines()}
+
+
+def _taught(secret) -> set[str]:
+    """Key lines that also stand in the course's chapters or its package (not grading/)."""
+    files = list((REPO / "notebooks").glob("*.ipynb")) + [
+        p for p in (REPO / "mvcalc_helpers").rglob("*.py")
+        if "grading" not in p.parts and p.name != "release.py"]
+    return {ln for f in files for ln in _visible_lines(f) if ln in secret}
+
+
+def _edition_hits(root: Path, secret, taught) -> list:
+    hits = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or rel.startswith(("work/", ".git/", ".venv/")):
+            continue
+        teaching = rel.startswith(("notebooks/", "mvcalc_helpers/"))
+        hits += \
+            [(rel, ln, secret[ln]) for ln in _visible_lines(path) if ln in secret
+             and not (teaching and ln in taught)]
+    return hits
+
+
 def test_no_answer_or_hidden_test_line_anywhere_in_the_edition(edition):
     secret = _key_lines()
     assert len(secret) > 300  # every chapter's answers, hidden tests and wrong variants
-    hits = []
-    for path in edition.rglob("*"):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(edition).as_posix()
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if path.suffix == ".ipynb":  # the lines as a learner sees them, not JSON-escaped
-            nb = json.loads(text)
-            text += "\n".join("".join(c["source"]) + "\n" + "\n".join(
-                "".join(o.get("text", "")) + "".join("".join(v) for k, v in o.get("data", {}).items()
-                                                     if k.startswith("text/"))
-                for o in c.get("outputs", [])) for c in nb["cells"])
-        lines = {ln.strip() for ln in text.splitlines()}
-        hits += [(rel, ln, secret[ln]) for ln in secret if ln in lines and (rel, ln) not in TAUGHT_IN_PACKAGE]
+    taught = _taught(secret)
+    # what the chapters and the package teach openly is a handful of lines, not the key
+    assert len(taught) < len(secret) / 10, sorted(taught)
+    hits = _edition_hits(edition, secret, taught)
     assert not hits, hits[:20]
-    # the exceptions are package code the chapters teach from, each listed with its file
-    assert all(f.startswith("mvcalc_helpers/") for f, _ in TAUGHT_IN_PACKAGE)
+    # the exercises and every non-teaching file hold no key line at all, taught or not
+    strict = [(f, ln) for f, ln, _ in _edition_hits(edition, secret, set()) if not f.startswith(
+        ("notebooks/", "mvcalc_helpers/"))]
+    assert not strict, strict[:20]
 
 
 def test_a_leak_is_caught_and_an_unknown_folder_is_not_overwritten(tmp_path):
@@ -96,20 +121,22 @@ def test_a_leak_is_caught_and_an_unknown_folder_is_not_overwritten(tmp_path):
     (dest / "thesis.tex").write_text("mine")
     assert main([str(dest)]) == 1
     assert (dest / "thesis.tex").read_text() == "mine"
-    # a course whose chapter notebook quotes a hidden test: the release refuses
-    course = tmp_path / "course"
-    for part in ("solutions", "mvcalc_helpers", "notebooks"):
-        src = REPO / part
-        import shutil
-        shutil.copytree(src, course / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for f in ("pyproject.toml", "LICENSE"):
-        (course / f).write_bytes((REPO / f).read_bytes())
+    # a generator that let a hidden test through: the release refuses to finish
+    import mvcalc_helpers.grading.generate as gen
+
     hidden = next(ln for ln, ch in _key_lines().items() if ch == KEYS[0].parent.name and "check" in ln)
-    nb = json.loads((course / "notebooks" / "00_contents.ipynb").read_text())
-    nb["cells"][0]["source"] += "\n" + hidden
-    (course / "notebooks" / "00_contents.ipynb").write_text(json.dumps(nb))
-    with pytest.raises(RuntimeError, match="lines of the key"):
-        build_release(tmp_path / "leaky", course)
+    real = gen.exercise_text
+
+    def leaky(path):
+        nb = json.loads(real(path))
+        nb["cells"][-1]["source"] = "".join(nb["cells"][-1]["source"]) + "\n" + hidden
+        return json.dumps(nb)
+
+    import pytest as _pytest
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gen, "exercise_text", leaky)
+        with pytest.raises(RuntimeError, match="lines of the key"):
+            build_release(tmp_path / "leaky")
 
 
 def test_rebuilding_keeps_a_learners_work_folder(edition, tmp_path):
