@@ -132,8 +132,7 @@ def test_a_leak_is_caught_and_an_unknown_folder_is_not_overwritten(tmp_path):
         nb["cells"][-1]["source"] = "".join(nb["cells"][-1]["source"]) + "\n" + hidden
         return json.dumps(nb)
 
-    import pytest as _pytest
-    with _pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp:
         mp.setattr(gen, "exercise_text", leaky)
         with pytest.raises(RuntimeError, match="lines of the key"):
             build_release(tmp_path / "leaky")
