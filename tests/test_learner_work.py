@@ -159,7 +159,7 @@ def test_answers_survive_every_command(tmp_path):
     shutil.copy(mine, subs / f"{CHAPTER}.ipynb")
     proc = _py("-m", "mvcalc_helpers.grading.cli", str(tmp_path / "submitted"), "--key",
                str(course / "solutions"), "--out", str(tmp_path / "grades"), "--jobs", "1",
-               "--no-progress", cwd=course)
+               "--no-progress", cwd=tmp_path)   # the repository's package, not the copy in course/
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _sha(subs / f"{CHAPTER}.ipynb") == before[mine]
     intact("mvcalc-grade")
