@@ -282,26 +282,35 @@ def verify_line(label: str, expect: dict, result: dict, problems: list) -> str:
     """One line of ``mvcalc-grade --verify`` that says exactly what was checked.
 
     ``expect`` maps each question to ``"full"`` or ``"zero"``; ``problems`` the ones that failed.
+    A label ending in ``(visible)`` is the same notebook graded by the visible checks alone.
 
     >>> r = {"total": 8.0, "max_total": 15.0}
     >>> verify_line("wrong answers #3", {"q1": "zero", "q2": "full", "q3": "zero"}, r, [])
     "OK    wrong answers #3: the 3rd '# WRONG:' answer of q1, q3 scores 0 on each; q2 (right answers) keep full marks — 8/15 in all"
+    >>> verify_line("wrong answers #3 (visible)", {"q1": "zero", "q2": "full", "q3": "zero"}, r, [])
+    "OK    wrong answers #3 (visible): the visible checks alone give the 3rd '# WRONG:' answer of q1, q3 ✗ on each; q2 (right answers) ✓ — 8/15 in all"
     >>> verify_line("solution", {"q1": "full", "q2": "full"}, {"total": 3.0, "max_total": 3.0}, [])
     'OK    solution: every question (2) full marks — 3/3'
     """
     status = "OK   " if not problems else "FAIL "
+    visible = label.endswith("(visible)")
+    base = label[:-len("(visible)")].strip() if visible else label
     zero = [q for q, w in expect.items() if w == "zero"]
     full = [q for q, w in expect.items() if w == "full"]
     score = f"{_fmt(result['total'])}/{_fmt(result['max_total'])}"
-    if label.startswith("wrong answers #"):
-        k = int(label.rsplit("#", 1)[1])
+    good, bad = ("✓", "✗") if visible else ("full marks", "0")
+    lead = f"{label}: the visible checks alone give " if visible else f"{label}: "
+    m = re.fullmatch(r"wrong answers #(\d+)", base)
+    if m:
+        k = int(m.group(1))
         nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
-        text = f"{label}: the {nth} '# WRONG:' answer of {', '.join(zero)} scores 0 on each"
+        text = (f"{lead}the {nth} '# WRONG:' answer of {', '.join(zero)} "
+                + (f"{bad} on each" if visible else "scores 0 on each"))
         if full:
-            text += f"; {', '.join(full)} (right answers) keep full marks"
+            text += f"; {', '.join(full)} (right answers) " + (good if visible else "keep full marks")
         return f"{status} {text} — {score} in all"
     if not zero:
-        return f"{status} {label}: every question ({len(full)}) full marks — {score}"
+        return f"{status} {lead}every question ({len(full)}) {good} — {score}"
     if not full:
-        return f"{status} {label}: every question ({len(zero)}) scores 0 — {score}"
-    return f"{status} {label}: {', '.join(full)} full marks, {', '.join(zero)} 0 — {score}"
+        return f"{status} {lead}every question ({len(zero)}) {'✗' if visible else 'scores 0'} — {score}"
+    return f"{status} {lead}{', '.join(full)} {good}, {', '.join(zero)} {bad} — {score}"
