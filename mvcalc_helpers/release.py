@@ -56,7 +56,9 @@ _END = re.compile(r"^\s*### END (SOLUTION|HIDDEN TESTS)")
 
 
 def key_lines(solutions: Path | str = REPO / "solutions") -> set[str]:
-    """Every non-blank line (stripped) of every answer, hidden test and ``# WRONG:`` variant of the keys.
+    """Every non-blank line (stripped) of every answer, hidden test and ``# WRONG:`` variant of the
+    keys — except a line that also stands in a visible part of the key (a visible check, the setup,
+    a question's text), which every student sees anyway.
 
     >>> lines = key_lines(REPO / "tests/fixtures/grading/solutions")
     >>> len(lines) > 10, any(ln.startswith("# WRONG:") for ln in lines)
@@ -64,7 +66,7 @@ def key_lines(solutions: Path | str = REPO / "solutions") -> set[str]:
     """
     import json
 
-    out = set()
+    secret, public = set(), set()
     for path in sorted(Path(solutions).glob("*/*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -74,9 +76,9 @@ def key_lines(solutions: Path | str = REPO / "solutions") -> set[str]:
                     inside = True
                 elif _END.match(line):
                     inside = False
-                elif (inside or "# WRONG:" in line) and line.strip():
-                    out.add(line.strip())
-    return out
+                elif line.strip():
+                    (secret if inside or "# WRONG:" in line else public).add(line.strip())
+    return secret - public
 
 
 def _text_lines(path: Path) -> set[str]:

@@ -20,12 +20,15 @@ KEYS = chapters(REPO / "solutions")
 
 def _key_lines() -> dict[str, str]:
     """line → where it comes from, for every answer line, hidden-test line and # WRONG: variant
-    (read here from the raw JSON, independently of mvcalc_helpers.release.key_lines)."""
-    out = {}
+    (read here from the raw JSON, independently of mvcalc_helpers.release.key_lines), minus the
+    lines that also stand in a visible part of a key (a visible check, setup, text)."""
+    out, public = {}, set()
     for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             src = "".join(cell["source"])
+            hidden = ""
             for block in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)[^\n]*\n(.*?)### END", src, re.S):
+                hidden += block
                 for ln in block.splitlines():
                     if ln.strip():
                         out[ln.strip()] = path.parent.name
@@ -33,7 +36,10 @@ def _key_lines() -> dict[str, str]:
                 if "# WRONG:" in ln:
                     out[ln.strip()] = path.parent.name
                     out[ln.split("# WRONG:", 1)[1].strip()] = path.parent.name  # the wrong code alone
-    return out
+            visible = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", src,
+                             flags=re.S)
+            public |= {ln.strip() for ln in visible.splitlines() if "# WRONG:" not in ln}
+    return {ln: ch for ln, ch in out.items() if ln not in public}
 
 
 @pytest.fixture(scope="module")
