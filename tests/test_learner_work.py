@@ -86,7 +86,10 @@ def test_answers_survive_every_command(tmp_path):
     # make lab (first step): the learner's copy
     assert _py("-m", "mvcalc_helpers.workspace", "sync", "--course", str(course), cwd=course).returncode == 0
     mine = course / "work" / "exercises" / CHAPTER / f"{CHAPTER}.ipynb"
-    answered = submission(key, answers={"q1": "right", "q2": "wrong:1"}, default="blank")
+    from mvcalc_helpers.grading.key import load_key
+
+    qs = [q.qid for q in load_key(key).questions]
+    answered = submission(key, answers={qs[0]: "right", qs[1]: "wrong:1"}, default="blank")
     write(answered, mine)
     chapter = course / "work" / "notebooks" / "03_gradient_descent.ipynb"
     nb = json.loads(chapter.read_text())
@@ -130,7 +133,7 @@ def test_answers_survive_every_command(tmp_path):
 
     # make check (the self-check runs the learner's notebook on a copy)
     proc = _py("-m", "mvcalc_helpers.workspace", "check", "--course", str(course), str(mine), cwd=course)
-    assert proc.returncode == 0 and "q1: ✓" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0 and f"{qs[0]}: ✓" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
     intact("make check")
 
     # make release, twice, into the course's own dist/student (a student's work/ there survives)
@@ -163,5 +166,5 @@ def test_answers_survive_every_command(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _sha(subs / f"{CHAPTER}.ipynb") == before[mine]
     intact("mvcalc-grade")
-    q1 = cell_index(json.loads(mine.read_text()), "q1_answer")
-    assert "NotImplementedError" not in json.loads(mine.read_text())["cells"][q1]["source"]
+    first = cell_index(json.loads(mine.read_text()), load_key(key).questions[0].answer_id)
+    assert "NotImplementedError" not in json.loads(mine.read_text())["cells"][first]["source"]
