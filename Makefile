@@ -1,5 +1,6 @@
 # mvcalc — two commands do all the set-up on a machine with only python3:
-#   make lab    create .venv, install the course, start JupyterLab on it (PORT=8888 by default)
+#   make lab    create .venv, install the course, copy the notebooks a learner works in to work/
+#               (git-ignored; never overwritten) and start JupyterLab on work/ (PORT=8888)
 #   make test   create/update .venv with the test extras and run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,14 +9,18 @@ PORT   ?= 8888
 IP     ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-fast notebooks exercises bench clean help
+.PHONY: lab lab-repo check test test-fast notebooks exercises check-exercises release bench clean help
 
 help:
-	@echo "make lab        start JupyterLab on the course (PORT=$(PORT))"
-	@echo "make test       run the whole test suite (unit, doctest, nbval, grading, browser)"
-	@echo "make notebooks  re-execute every chapter notebook in place"
-	@echo "make exercises  regenerate exercises/ from solutions/"
-	@echo "make bench      print the benchmark table"
+	@echo "make lab              start JupyterLab on your copy of the course, work/ (PORT=$(PORT))"
+	@echo "make check            self-check: the setup, then every exercise in work/ (visible checks)"
+	@echo "make test             run the whole test suite (unit, doctest, nbval, grading, browser)"
+	@echo "make notebooks        re-execute every chapter notebook in place (authors)"
+	@echo "make exercises        regenerate exercises/ from solutions/ (refuses to overwrite answers)"
+	@echo "make check-exercises  say whether exercises/ matches solutions/ (never writes)"
+	@echo "make release          build the student edition in dist/student/ (no key)"
+	@echo "make lab-repo         JupyterLab on the whole repository, key included (authors)"
+	@echo "make bench            print the benchmark table"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +35,25 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(VENV)/.installed-course $@
 
+# work/ is the learner's copy: made on the first `make lab`, never overwritten (a course update
+# only replaces copies the learner has not changed), git-ignored so `git pull` never conflicts
 lab: $(VENV)/.installed-course
+	$(PY) -m mvcalc_helpers.workspace sync --course "$(CURDIR)" --work "$(CURDIR)/work"
 	@echo "Starting JupyterLab on http://$(IP):$(PORT)/lab  (the token is printed below; Ctrl-C stops it)"
+	$(VENV)/bin/jupyter lab --no-browser --ip=$(IP) --port=$(PORT) --ServerApp.port_retries=0 \
+	    --ServerApp.root_dir="$(CURDIR)/work" \
+	    --LabApp.default_url=/lab/tree/notebooks/00_contents.ipynb \
+	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+lab-repo: $(VENV)/.installed-course
 	$(VENV)/bin/jupyter lab --no-browser --ip=$(IP) --port=$(PORT) --ServerApp.port_retries=0 \
 	    --ServerApp.root_dir="$(CURDIR)" \
 	    --LabApp.default_url=/lab/tree/notebooks/00_contents.ipynb \
 	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+check: $(VENV)/.installed-course
+	$(PY) -m mvcalc_helpers.workspace sync --course "$(CURDIR)" --work "$(CURDIR)/work"
+	$(PY) -m mvcalc_helpers.workspace check --course "$(CURDIR)" --work "$(CURDIR)/work"
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -49,8 +67,16 @@ notebooks: $(VENV)/.installed-course
 exercises: $(VENV)/.installed-course
 	$(VENV)/bin/mvcalc-build-exercises
 
+# its own target: `make exercises --check` would be read by make itself (--check-symlink-times)
+check-exercises: $(VENV)/.installed-course
+	$(VENV)/bin/mvcalc-build-exercises --check
+
+release: $(VENV)/.installed-course
+	$(PY) -m mvcalc_helpers.release dist/student
+
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks
 
+# never removes work/ (answers), grades/ or submitted/ (student data)
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info artifacts
+	rm -rf $(VENV) .pytest_cache build *.egg-info artifacts dist

@@ -4,7 +4,7 @@
 `exercises/` is its *release* directory, so on a JupyterHub with nbgrader an instructor can run,
 from the repository root:
 
-    nbgrader generate_assignment 01_partial_derivatives --force   # writes exercises/01_…/ (same as make exercises)
+    nbgrader generate_assignment 01_partial_derivatives --force   # writes exercises/01_…/ (the same bytes as make exercises)
     nbgrader collect / autograde 01_partial_derivatives            # submitted/<student>/01_…/ → autograded/
     nbgrader generate_feedback 01_partial_derivatives; nbgrader export   # grades.csv
 
@@ -12,6 +12,7 @@ The course's own grader `mvcalc-grade` reads the same folders and gives the same
 submissions (tests/test_grading_nbgrader.py), and also resists monkeypatching answers.
 """
 import os
+import sys
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -25,6 +26,21 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.notebook_id = "*"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
 
+# nbgrader's own generate_assignment steps plus mvcalc's ChapterTag (metadata.mvcalc.chapter), the
+# list mvcalc-build-exercises runs too: both write byte-identical exercises/NN_topic/NN_topic.ipynb
+from mvcalc_helpers.grading.generate import nbgrader_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = nbgrader_preprocessors()
+
+# nbgrader deletes exercises/<assignment>/ before regenerating it: refuse (like make exercises)
+# when a notebook there holds a learner's answers
+if "generate_assignment" in sys.argv:
+    from mvcalc_helpers.grading.generate import answered_releases  # noqa: E402
+
+    _answered = answered_releases(sys.argv, os.path.dirname(os.path.abspath(__file__)))
+    if _answered:
+        sys.exit("nbgrader generate_assignment refused: these notebooks hold answers and would be "
+                 "deleted: " + ", ".join(_answered) + ". Move them away first (answers belong in work/).")
 # the same stub mvcalc-build-exercises writes
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

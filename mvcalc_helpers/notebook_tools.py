@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["setup_notebook", "check_setup", "execute_notebook", "main"]
+__all__ = ["setup_notebook", "check_setup", "setup_check_slider", "slider_picture", "execute_notebook", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,6 +94,68 @@ def check_setup() -> list[tuple[str, bool, str]]:
         ok = Version(have) >= Version(minimum)
         rows.append((name, ok, f"{name} >= {minimum}" + ("" if ok else f" needed, found {have}")))
     return rows
+
+
+def slider_picture(value: int = 3, lo: int = 0, hi: int = 10, description: str = "drag me") -> bytes:
+    """A PNG picture of an ipywidgets ``IntSlider`` (what :func:`setup_check_slider` shows until run).
+
+    >>> png = slider_picture()
+    >>> png[1:4] == b"PNG", slider_picture() == png    # a PNG, the same bytes every time
+    (True, True)
+    """
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    if not lo <= value <= hi or lo >= hi:
+        raise ValueError(f"need lo < hi and lo <= value <= hi; got value={value}, lo={lo}, hi={hi}")
+    with matplotlib.rc_context({"svg.hashsalt": "mvcalc", "font.size": 10}):
+        fig = Figure(figsize=(5.6, 0.42), dpi=100)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, 560)
+        ax.set_ylim(0, 42)
+        ax.axis("off")
+        x0, x1 = 110, 360
+        xv = x0 + (x1 - x0) * (value - lo) / (hi - lo)
+        ax.text(100, 21, description, ha="right", va="center", color="#212121")
+        ax.plot([x0, x1], [21, 21], color="#bdbdbd", lw=4, solid_capstyle="round")
+        ax.plot([x0, xv], [21, 21], color="#2196f3", lw=4, solid_capstyle="round")
+        ax.plot([xv], [21], "o", ms=11, mfc="white", mec="#9e9e9e", mew=1.2)
+        ax.text(372, 21, str(value), ha="left", va="center", color="#212121")
+        ax.text(400, 21, "(picture until the cell runs)", ha="left", va="center", color="#9e9e9e",
+                fontsize=8, style="italic")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def setup_check_slider(value: int = 3, lo: int = 0, hi: int = 10, description: str = "drag me",
+                       show: bool = True):
+    """Display the contents notebook's setup-check slider, with a picture of it as fallback.
+
+    The output bundle holds the live ``IntSlider`` (drawn once the cell has run and the widget
+    extension works) and a PNG of it (:func:`slider_picture`): JupyterLab draws widget outputs
+    only after the notebook's kernel has connected, so the stored output of a freshly opened
+    notebook would otherwise be the text ``IntSlider(...)`` — the very symptom of a broken
+    install. Returns ``(slider, bundle)``; ``show=False`` does not display it.
+
+    >>> slider, bundle = setup_check_slider(show=False)
+    >>> slider.value, sorted(bundle)
+    (3, ['application/vnd.jupyter.widget-view+json', 'image/png', 'text/plain'])
+    """
+    import base64
+
+    import ipywidgets as widgets
+
+    slider = widgets.IntSlider(value=value, min=lo, max=hi, description=description)
+    bundle = dict(slider._repr_mimebundle_() or {"text/plain": repr(slider)})
+    bundle["image/png"] = base64.b64encode(slider_picture(value, lo, hi, description)).decode()
+    if show:
+        from IPython.display import display
+
+        display(bundle, raw=True)
+    return slider, bundle
 
 
 def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> float:

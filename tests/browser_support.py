@@ -45,7 +45,7 @@ WIDGET_UPDATE_S = 60
 # what the course copy holds (the server's root; JupyterLab autosaves, so never the repo itself)
 _COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "artifacts", "build", "*.egg-info", "__pycache__",
                                       ".pytest_cache", ".hypothesis", ".grading-work",
-                                      ".ipynb_checkpoints", "benchmarks")
+                                      ".ipynb_checkpoints", "benchmarks", "dist", "grades", "submitted")
 
 
 def in_ci() -> bool:

@@ -5,7 +5,9 @@ or a notebook that only fails in the browser. These tests start JupyterLab on a 
 course (``browser_support.LabServer``), and for every chapter: open it, Run All, check that no
 cell shows an error, move the first slider of the first explorer with the keyboard and check
 that the readout and the image change (screenshots in ``artifacts/browser/<chapter>/``).
-They also answer one exercise wrong then right in the browser, and start ``make lab``.
+They also answer one exercise wrong then right in the browser, start ``make lab``, check that the
+contents' setup-check slider is drawn before anything runs (a picture) and live after, and open
+the student edition (``mvcalc-release``) to find no solutions anywhere in its file browser.
 
 Marked ``browser``: ``make test-fast`` leaves them out. In CI (``CI=true``) a missing Chromium
 or Playwright fails them; elsewhere they are skipped with the reason.
@@ -385,3 +387,110 @@ def _wait_group_gone(pgid: int, timeout: float = 30) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+# --------------------------------------------------------------------------------------------
+# the contents' setup check before anything runs; the student edition's file browser
+# --------------------------------------------------------------------------------------------
+_SETUP_CELL_JS = r"""
+() => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell.jp-CodeCell')];
+  const cell = cells.find(c => (c.querySelector('.jp-InputArea') || {}).textContent.includes('setup_check_slider'));
+  if (!cell) return null;
+  const outs = [...cell.querySelectorAll('.jp-OutputArea-output')];
+  return {mimes: outs.map(o => o.getAttribute('data-mime-type') || ''),
+          text: outs.map(o => o.textContent || '').join('\n'),
+          images: cell.querySelectorAll('.jp-OutputArea-output img').length,
+          sliders: cell.querySelectorAll('.widget-slider .noUi-handle, .widget-slider input[type=range]').length};
+}
+"""
+
+
+def test_contents_setup_slider_is_a_slider_before_and_after_running(page, lab):
+    from playwright.sync_api import expect
+
+    rel = "notebooks/00_contents.ipynb"
+    shots = bs.ARTIFACTS / "00_contents-setup-slider"
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        bs.open_notebook(page, lab, rel, workspace="setup-slider")
+        page.wait_for_function(f"() => {{ const s = ({_SETUP_CELL_JS.strip()})(); "
+                               f"return s && (s.images > 0 || s.sliders > 0); }}", timeout=bs.PAGE_LOAD_S * 1000)
+        before = page.evaluate(_SETUP_CELL_JS)
+        assert "IntSlider(" not in before["text"], before      # never the text form
+        assert before["images"] == 1 or before["sliders"] == 1, before
+        page.screenshot(path=str(shots / "before-run.png"))
+        bs.run_all(page)
+        expect(page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first).to_be_visible()
+        after = page.evaluate(_SETUP_CELL_JS)
+        assert after["sliders"] == 1 and after["images"] == 0, after   # the live widget replaced the picture
+        handle = page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        expect(handle).to_have_attribute("aria-valuetext", "4")
+        page.screenshot(path=str(shots / "after-run.png"))
+    finally:
+        lab.shutdown_kernels(rel)
+
+
+@pytest.fixture(scope="module")
+def edition_lab(tmp_path_factory, browser_ready):
+    """The student edition as a student (or a JupyterHub with nbgitpuller) gets it, with work/ made."""
+    from mvcalc_helpers.release import build_release
+    from mvcalc_helpers.workspace import sync_workspace
+
+    dest = tmp_path_factory.mktemp("edition") / "student"
+    build_release(dest)
+    sync_workspace(dest, dest / "work")
+    server = bs.LabServer(tmp_path_factory.mktemp("edition-lab"), sources=dest)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def _walk(server, path=""):
+    model = bs.api(server.base, server.token, f"/api/contents/{path}?content=1")
+    for item in model["content"]:
+        yield item
+        if item["type"] == "directory":
+            yield from _walk(server, item["path"])
+
+
+def test_student_edition_file_browser_shows_no_solutions(page, edition_lab):
+    from playwright.sync_api import expect
+    from test_release import _key_lines, _taught
+
+    shots = bs.ARTIFACTS / "student-edition"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{edition_lab.base}/lab/workspaces/edition?reset&token={edition_lab.token}",
+              wait_until="domcontentloaded", timeout=bs.PAGE_LOAD_S * 1000)
+    items = page.locator(".jp-FileBrowser .jp-DirListing-item .jp-DirListing-itemText")
+    expect(items.first).to_be_visible(timeout=bs.PAGE_LOAD_S * 1000)
+    names = set(items.all_text_contents())
+    assert {"notebooks", "exercises", "work", "README.md"} <= names, names
+    assert not any(re.search(r"solution|grading|nbgrader|\.bak$", n, re.I) for n in names), names
+    page.screenshot(path=str(shots / "file-browser.png"))
+    # open exercises/ in the file browser as a student would
+    page.locator(".jp-FileBrowser .jp-DirListing-item", has_text="exercises").first.dblclick()
+    expect(page.locator(".jp-FileBrowser .jp-DirListing-item", has_text="01_partial_derivatives")
+           ).to_be_visible()
+    # and everything the file browser can reach (the same contents API): no key file, and no key
+    # line beyond the few the chapters and the package teach openly (tests/test_release.py)
+    secret = _key_lines()
+    taught = _taught(secret)
+    everything = list(_walk(edition_lab))
+    paths = [i["path"] for i in everything]
+    assert any(p.startswith("work/exercises/") for p in paths) and len(paths) > 40
+    assert not [p for p in paths if re.search(r"solutions|/grading(/|$)|nbgrader_config", p)]
+    leaks = []
+    for item in everything:
+        if item["type"] == "notebook" or item["name"].endswith((".py", ".md", ".txt", ".toml", ".yml")):
+            content = bs.api(edition_lab.base, edition_lab.token, f"/api/contents/{item['path']}")["content"]
+            if item["type"] == "notebook":
+                content = "\n".join("".join(c["source"]) for c in content["cells"])
+            teaching = item["path"].startswith(("notebooks/", "mvcalc_helpers/", "work/notebooks/"))
+            lines = {ln.strip() for ln in (content or "").splitlines()}
+            leaks += [(item["path"], ln) for ln in lines & secret.keys() if not (teaching and ln in taught)]
+    assert not leaks, leaks[:10]

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,77 @@ def test_key_structure(key_path):
             rhs = line.split("=", 1)[1].strip()
             if len(rhs) > 6:
                 assert rhs not in q.visible_source, f"{q.qid}: visible check contains the answer {rhs!r}"
+
+
+def _gen(out, *extra):
+    cmd = [sys.executable, "-m", "mvcalc_helpers.grading.generate",
+           "--solutions", str(FIXTURE_KEY.parent.parent), "--exercises", str(out), *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def test_generation_refuses_to_overwrite_answers_and_check_says_so(tmp_path):
+    out = tmp_path / "ex"
+    assert _gen(out).returncode == 0
+    f = out / "00_fixture" / "00_fixture.ipynb"
+    nb = json.loads(f.read_text())
+    i = next(k for k, c in enumerate(nb["cells"]) if c["metadata"]["nbgrader"]["grade_id"] == "q1_answer")
+    nb["cells"][i]["source"] = "dz_dx = 6*x*y**2   # my answer"
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "scratch = 1", "outputs": [],
+                        "execution_count": None})
+    f.write_text(json.dumps(nb))
+    answered = f.read_bytes()
+
+    proc = _gen(out)                                        # make exercises
+    assert proc.returncode == 1 and f.read_bytes() == answered
+    assert "REFUSED" in proc.stderr and "q1_answer" in proc.stderr and "1 added cell" in proc.stderr
+    assert "--force" in proc.stderr
+
+    proc = _gen(out, "--check")                             # make check-exercises
+    assert proc.returncode == 1 and f.read_bytes() == answered
+    assert "answered" in proc.stdout and "will not overwrite it" in proc.stdout
+    assert "STALE" not in proc.stdout and "run: make exercises" not in proc.stdout
+    assert "the rest matches solutions/" in proc.stdout
+
+    proc = _gen(out, "--force")                             # explicit: replaced, answers kept aside
+    assert proc.returncode == 0, proc.stderr
+    assert f.with_name(f.name + ".bak").read_bytes() == answered
+    assert f.read_text() == exercise_text(FIXTURE_KEY)
+
+    # an unanswered notebook whose course part is out of date is regenerated, and --check says so
+    f.write_text(f.read_text().replace("Question 1", "Question one"))
+    proc = _gen(out, "--check")
+    assert proc.returncode == 1 and "out of date" in proc.stdout and "no answers in it" in proc.stdout
+    assert _gen(out).returncode == 0 and f.read_text() == exercise_text(FIXTURE_KEY)
+
+
+def test_nbgrader_generate_assignment_writes_the_same_bytes(tmp_path):
+    """nbgrader_config.py adds ChapterTag to nbgrader's own steps: `nbgrader generate_assignment`
+    rewrites the tracked exercise with identical bytes, so `--check` and nbgrader agree."""
+    import os
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURE_KEY.parent, course / "solutions" / "00_fixture")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+               PYTHONPATH=str(REPO))
+    proc = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", "00_fixture", "--force"],
+                          cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    written = (course / "exercises" / "00_fixture" / "00_fixture.ipynb").read_text(encoding="utf-8")
+    assert written == exercise_text(FIXTURE_KEY)
+    assert json.loads(written)["metadata"]["mvcalc"] == {"chapter": "00_fixture"}
+
+    # nbgrader would delete exercises/00_fixture/ before writing: with an answered notebook there,
+    # the config stops it first
+    f = course / "exercises" / "00_fixture" / "00_fixture.ipynb"
+    nb = json.loads(written)
+    i = next(k for k, c in enumerate(nb["cells"]) if c["metadata"]["nbgrader"]["grade_id"] == "q1_answer")
+    nb["cells"][i]["source"] = "dz_dx = 6*x*y**2   # my answer"
+    f.write_text(json.dumps(nb))
+    answered = f.read_bytes()
+    proc = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", "00_fixture", "--force"],
+                          cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0 and "hold answers" in proc.stdout + proc.stderr
+    assert f.read_bytes() == answered

@@ -12,7 +12,8 @@ notebook's ``metadata.mvcalc.chapter``; the student is the rest of the file name
 
 Writes ``<out>/gradebook.csv`` (student, chapter, question, points, max_points; one ``TOTAL`` row per
 student and chapter), ``<out>/feedback/<student>/<chapter>.md`` and ``.html``, and
-``<out>/results.json``. Submissions are never modified.
+``<out>/results.json``, ``<out>/summary.csv`` (one row per student, with flags) and, with
+``--roster FILE``, ``<out>/lms_import.csv`` (see :mod:`.report`). Submissions are never modified.
 """
 from __future__ import annotations
 
@@ -296,6 +297,7 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
       visible check (a learner never sees ✓ for an answer that scores 0).
     """
     from .key import load_key
+    from .report import verify_line
     from .rules import structure_problems
 
     key_path = Path(key_path)
@@ -333,8 +335,7 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
             elif want == "zero" and g["points"] != 0:
                 where = "its visible check shows ✓" if label.endswith("(visible)") else "it scores points"
                 bad.append(f"{qid} should fail but {where}: {g['message'][:200]}")
-        status = "OK  " if not bad else "FAIL"
-        lines.append(f"  {status} {label:<30} {_fmt(r['total'])}/{_fmt(r['max_total'])}")
+        lines.append("  " + verify_line(label, expect, r, bad))
         lines += [f"         {b}" for b in bad]
         problems += [f"{label}: {b}" for b in bad]
     ok = not problems
@@ -358,6 +359,9 @@ def main(argv=None) -> int:
     parser.add_argument("--chapter", action="append", help="grade only this chapter (repeatable)")
     parser.add_argument("--verify", metavar="CHAPTER", nargs="*",
                         help="check chapter keys: solution → full, exercise → 0, WRONG lines → 0")
+    parser.add_argument("--roster", metavar="FILE",
+                        help="a gradebook CSV exported from Canvas or Moodle: also write "
+                             "<out>/lms_import.csv in that LMS's import format")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-zygote", action="store_true",
                         help="start a fresh sandbox and interpreter for every kernel (slower) "
@@ -418,6 +422,12 @@ def _main(args, parser) -> int:
     root = Path(args.submissions)
     if not root.is_dir():
         parser.error(f"{root} is not a folder")
+    if args.roster:
+        from .report import read_roster
+        try:
+            read_roster(args.roster)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            parser.error(f"--roster: {exc}")
     found = discover(root, sorted(keys))
     if args.chapter:
         found = [f for f in found if f[1] in args.chapter]
@@ -433,16 +443,35 @@ def _main(args, parser) -> int:
     results = grade_all(tasks, args.jobs, progress=not args.no_progress)
     elapsed = time.monotonic() - t0
     out.mkdir(parents=True, exist_ok=True)
+    from . import report
+
+    report.annotate(results, keys)                   # flags, and a feedback line naming them
     write_gradebook(results, out / "gradebook.csv")
     for r in results:
         write_feedback(r, out)
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
+    graded = args.chapter or sorted({r["chapter"] for r in results if r["chapter"] in keys})
+    max_points = {c: _key(str(keys[c])).max_points for c in graded if c in keys}
+    report.write_summary(results, out / "summary.csv", graded, max_points)
+    lms_line = None
+    if args.roster:
+        lms, unknown, missing = report.write_lms_import(results, args.roster, out / "lms_import.csv",
+                                                        graded, max_points)
+        lms_line = f"{lms} import: {out / 'lms_import.csv'}"
+        if unknown:
+            lms_line += f"  ({len(unknown)} graded student(s) not in the roster, left out: {', '.join(unknown[:10])})"
+        if missing:
+            lms_line += f"  ({missing} roster student(s) without a submission: left empty)"
     total = sum(r["total"] for r in results)
     print(f"graded {len(results)} notebooks in {elapsed:.1f} s ({args.jobs} jobs): "
           f"{_fmt(total)} points in all")
     print(f"gradebook: {out / 'gradebook.csv'}")
+    print(f"summary:   {out / 'summary.csv'}  (one row per student; flags: "
+          f"{sum(bool(r['flags']) for r in results)} submission(s) need a look)")
     print(f"feedback:  {out / 'feedback'}/<student>/<chapter>.md|.html")
+    if lms_line:
+        print(lms_line)
     return 0
 
 

@@ -6,7 +6,15 @@ solutions replaced by ``# YOUR CODE HERE`` stubs, hidden tests removed, outputs 
 locked, checksums computed. It also records the chapter in the notebook metadata
 (``metadata.mvcalc.chapter``) so the grader can tell which chapter a renamed submission is.
 
-``mvcalc-build-exercises --check`` exits 1 when ``exercises/`` is stale.
+``mvcalc-build-exercises`` never destroys a learner's answers: it refuses (exit 1, a message
+saying why) to replace an exercise notebook whose answer cells, or cells the learner added,
+differ from the generated ones; ``--force`` replaces it and keeps the old file as ``.ipynb.bak``.
+``mvcalc-build-exercises --check`` (``make check-exercises``) never writes: it exits 1 when an
+exercise notebook is missing, out of date, or holds answers, and says which of these it is.
+
+``nbgrader generate_assignment`` writes the same bytes: ``nbgrader_config.py`` adds
+:class:`ChapterTag` (the step that records ``metadata.mvcalc.chapter``) to nbgrader's own
+preprocessors, and :func:`build_exercise` runs that same list.
 """
 from __future__ import annotations
 
@@ -16,7 +24,7 @@ import sys
 from pathlib import Path
 
 __all__ = ["REPO", "chapters", "build_exercise", "exercise_text", "render_intro", "render_summary",
-           "frame_notebook", "sync_frames", "main"]
+           "frame_notebook", "sync_frames", "learner_work", "ChapterTag", "answered_releases", "main"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,7 +40,46 @@ def chapters(solutions_dir: Path | str = REPO / "solutions") -> list[Path]:
                   if (p / f"{p.name}.ipynb").is_file())
 
 
-def build_exercise(nb):
+def _chapter_tag_class():
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class ChapterTag(NbGraderPreprocessor):
+        """Record the chapter (nbgrader's assignment name) in ``metadata.mvcalc.chapter``, so the
+        grader can tell which chapter a renamed submission is."""
+
+        def preprocess(self, nb, resources):
+            chapter = (resources.get("nbgrader") or {}).get("assignment")
+            if chapter:
+                nb.metadata.setdefault("mvcalc", {})["chapter"] = chapter
+            return nb, resources
+
+    return ChapterTag
+
+
+def __getattr__(name):  # ChapterTag is built lazily: importing nbgrader takes seconds
+    if name == "ChapterTag":
+        cls = globals()["ChapterTag"] = _chapter_tag_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def nbgrader_preprocessors() -> list:
+    """nbgrader's own ``generate_assignment`` steps followed by :class:`ChapterTag`.
+
+    ``nbgrader_config.py`` sets ``c.GenerateAssignment.preprocessors`` to this list, so
+    ``nbgrader generate_assignment`` and ``make exercises`` write byte-identical notebooks.
+
+    >>> [p.__name__ for p in nbgrader_preprocessors()][-2:]
+    ['CheckCellMetadata', 'ChapterTag']
+    """
+    from nbgrader.converters import GenerateAssignment
+
+    import sys as _sys
+    default = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    return default + [getattr(_sys.modules[__name__], "ChapterTag")]
+
+
+def build_exercise(nb, chapter: str | None = None):
     """Return the exercise version of a solutions notebook (a new NotebookNode).
 
     >>> import nbformat
@@ -49,14 +96,13 @@ def build_exercise(nb):
     import copy
 
     from nbconvert.exporters import NotebookExporter
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
-                                        ClearOutput, ClearSolutions, ComputeChecksums, LockCells)
+    from nbgrader.preprocessors import ClearSolutions, SaveCells
 
     nb = copy.deepcopy(nb)
-    resources = {"nbgrader": {}}
-    steps = [LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
-             ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata]
-    for step in steps:
+    resources = {"nbgrader": {"assignment": chapter} if chapter else {}}
+    for step in nbgrader_preprocessors():
+        if step is SaveCells:  # writes nbgrader's database: not wanted (nor needed) here
+            continue
         pre = step()
         if isinstance(pre, ClearSolutions):
             pre.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -77,8 +123,7 @@ def exercise_text(solution_path: Path | str) -> str:
 
     path = Path(solution_path)
     nb = nbformat.read(path, as_version=4)
-    ex = build_exercise(nb)
-    ex.metadata.setdefault("mvcalc", {})["chapter"] = path.parent.name
+    ex = build_exercise(nb, chapter=path.parent.name)
     return nbformat.writes(ex) + "\n"
 
 
@@ -235,40 +280,157 @@ def sync_frames(solutions_dir, only=(), check: bool = False) -> list:
     return changed
 
 
+def _cells_by_id(text: str):
+    nb = json.loads(text)
+    out, loose = {}, []
+    for cell in nb.get("cells", []):
+        src = "".join(cell["source"]) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        gid = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        if gid:
+            out[gid] = (cell, src)
+        else:
+            loose.append(src)
+    return out, loose
+
+
+def learner_work(current_text: str, generated_text: str) -> list[str]:
+    """What a learner wrote in ``current_text`` that regenerating would lose: the grade_ids of
+    answer cells whose source differs from the generated stub, and cells the learner added.
+
+    Outputs, execution counts and the locked cells (the course's part) are not learner work.
+
+    >>> import json
+    >>> cell = lambda gid, src, sol: {"cell_type": "code", "source": src, "outputs": [],
+    ...     "metadata": {"nbgrader": {"grade_id": gid, "solution": sol}}, "execution_count": None}
+    >>> blank = json.dumps({"cells": [cell("q1_answer", "raise NotImplementedError()", True),
+    ...                               cell("q1_check", "ck.check(a)", False)]})
+    >>> learner_work(blank, blank)
+    []
+    >>> mine = json.loads(blank); mine["cells"][0]["source"] = "a = 1"
+    >>> mine["cells"].append({"cell_type": "code", "source": "scratch", "metadata": {}, "outputs": []})
+    >>> learner_work(json.dumps(mine), blank)
+    ['q1_answer', '1 added cell']
+    """
+    try:
+        cur, cur_loose = _cells_by_id(current_text)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ["the whole file (it is not a readable notebook)"]
+    gen, gen_loose = _cells_by_id(generated_text)
+    changed = []
+    for gid, (cell, src) in cur.items():
+        if not ((cell.get("metadata") or {}).get("nbgrader") or {}).get("solution"):
+            continue
+        if gid not in gen or gen[gid][1].strip() != src.strip():
+            changed.append(gid)
+    added = [s for s in cur_loose if s.strip() and s not in gen_loose]
+    if added:
+        changed.append(f"{len(added)} added cell{'s' if len(added) > 1 else ''}")
+    return changed
+
+
+def _course_part_matches(current_text: str, generated_text: str) -> bool:
+    """True when everything but the learner's answers equals the generated notebook."""
+    try:
+        cur, _ = _cells_by_id(current_text)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    gen, _ = _cells_by_id(generated_text)
+    course = lambda d: {g: s.strip() for g, (c, s) in d.items()  # noqa: E731
+                        if not ((c.get("metadata") or {}).get("nbgrader") or {}).get("solution")}
+    return course(cur) == course(gen) and set(cur) == set(gen)
+
+
+def answered_releases(argv: list[str], course: Path | str,
+                      release: str = "exercises", source: str = "solutions") -> list[str]:
+    """For ``nbgrader generate_assignment`` (called from ``nbgrader_config.py``): the release
+    notebooks of the assignments named in ``argv`` that hold a learner's answers. nbgrader deletes
+    the release folder before it writes (with ``--force``, or when the source is newer), so the
+    check has to come before nbgrader starts.
+
+    >>> answered_releases(["nbgrader", "autograde", "01_x"], REPO)     # other commands: nothing
+    []
+    >>> answered_releases(["nbgrader", "generate_assignment", "01_partial_derivatives"], REPO)
+    []
+    """
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if not args or args[0] != "generate_assignment":
+        return []
+    course = Path(course)
+    names = args[1:] or [p.name for p in sorted((course / source).glob("[0-9][0-9]_*"))]
+    found = []
+    for name in names:
+        for src in sorted((course / source / name).glob("*.ipynb")):
+            dest = course / release / name / src.name
+            if not dest.exists():
+                continue
+            current = dest.read_text(encoding="utf-8", errors="replace")
+            text = exercise_text(src)
+            if current != text and learner_work(current, text):
+                found.append(str(dest))
+    return found
+
+
 def main(argv=None) -> int:
-    """Command line: (re)generate every exercise notebook, or ``--check`` that none is stale."""
+    """Command line: (re)generate every exercise notebook, or ``--check`` them without writing."""
     parser = argparse.ArgumentParser(prog="mvcalc-build-exercises", description=__doc__.splitlines()[0])
     parser.add_argument("--solutions", default=str(REPO / "solutions"), help="source folder (key)")
     parser.add_argument("--exercises", default=str(REPO / "exercises"), help="release folder")
     parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if an exercise notebook is missing or stale")
+                        help="never write; exit 1 if an exercise notebook is missing, out of date "
+                             "or holds answers (make check-exercises)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace exercise notebooks even when they hold answers "
+                             "(the old file is kept as NAME.ipynb.bak)")
     parser.add_argument("chapter", nargs="*", help="only these chapters (e.g. 01_partial_derivatives)")
     args = parser.parse_args(argv)
     out_root = Path(args.exercises)
-    stale = [p for p in sync_frames(args.solutions, args.chapter, check=args.check)]
-    for p in stale if args.check else []:
-        print(f"STALE       {p}  (its intro/summary cell; run: make exercises)")
-    stale = stale if args.check else []
+    framed = sync_frames(args.solutions, args.chapter, check=args.check)
+    for p in framed if args.check else []:
+        print(f"out of date {p}  (its intro/summary cell; make exercises rewrites it)")
+    differs, refused = (list(framed) if args.check else []), []
     for src in chapters(args.solutions):
         name = src.parent.name
         if args.chapter and name not in args.chapter:
             continue
         text = exercise_text(src)
         dest = out_root / name / f"{name}.ipynb"
-        current = dest.read_text(encoding="utf-8") if dest.exists() else None
+        current = dest.read_text(encoding="utf-8", errors="replace") if dest.exists() else None
         if current == text:
-            print(f"up to date  {dest.relative_to(out_root.parent) if out_root.parent in dest.parents else dest}")
+            print(f"up to date  {dest}")
             continue
+        work = learner_work(current, text) if current is not None else []
         if args.check:
-            stale.append(dest)
-            print(f"STALE       {dest}  (run: make exercises)")
+            differs.append(dest)
+            if current is None:
+                print(f"missing     {dest}  (make exercises writes it)")
+            elif work and _course_part_matches(current, text):
+                print(f"answered    {dest}  holds answers ({', '.join(work)}); the rest matches "
+                      f"solutions/. make exercises will not overwrite it.")
+            elif work:
+                print(f"answered    {dest}  holds answers ({', '.join(work)}) and the course part "
+                      f"differs from solutions/. make exercises will not overwrite it; move the "
+                      f"answers to your own copy (work/) first.")
+            else:
+                print(f"out of date {dest}  (no answers in it; make exercises regenerates it)")
+            continue
+        if work and not args.force:
+            refused.append(dest)
+            print(f"REFUSED     {dest} holds answers ({', '.join(work)}); not overwritten. "
+                  f"Keep your work in your own copy (make lab uses work/); to replace this file "
+                  f"anyway run mvcalc-build-exercises --force {name} (the old file is kept as "
+                  f"{dest.name}.bak).", file=sys.stderr)
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
+        note = ""
+        if work:
+            backup = dest.with_name(dest.name + ".bak")
+            backup.write_text(current, encoding="utf-8")
+            note = f"; the answered version was kept as {backup}"
         dest.write_text(text, encoding="utf-8")
         n_q = sum(1 for c in json.loads(text)["cells"]
                   if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
-        print(f"wrote       {dest}  ({n_q} graded questions)")
-    return 1 if stale else 0
+        print(f"wrote       {dest}  ({n_q} graded questions){note}")
+    return 1 if (differs or refused) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
