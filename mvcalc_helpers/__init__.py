@@ -61,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     # extrema, definiteness, quadratic forms (chapter 5)
     "critical_points": "extrema",
     "classify_critical_point": "extrema",
+    "IncompleteCriticalPointsWarning": "extrema",
     "definiteness": "quadratic_forms",
     "leading_principal_minors": "quadratic_forms",
     "quadratic_form": "quadratic_forms",
@@ -83,6 +84,8 @@ _EXPORTS: dict[str, str] = {
     "numerical_hessian": "numerical",
     "gradient_check": "numerical",
     "relative_error": "numerical",
+    "NumericalDerivativeWarning": "numerical",
+    "DerivativeResult": "numerical",
     # optimisation (chapters 3–4)
     "gradient_descent": "optimize",
     "newton_method": "optimize",
