@@ -14,7 +14,7 @@ PIP_C  := $(if $(strip $(CONSTRAINTS)),-c $(CONSTRAINTS))
 TORCH  ?= auto
 # parallel pytest workers (pytest-xdist); JOBS=0 runs in one process
 JOBS   ?= auto
-XDIST  := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+XDIST  := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
 .PHONY: lab test test-fast notebooks exercises bench clean help upgrade lock
 

@@ -88,8 +88,8 @@ def perturbed_env():
     native = _openblas_arch()
     kernel, threads = _other_kernel(native), _other_threads()
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-               MKL_NUM_THREADS=str(threads), PYTHONPATH=os.pathsep.join(
-                   [str(REPO), str(REPO / "tests"), os.environ.get("PYTHONPATH", "")]))
+               MKL_NUM_THREADS=str(threads),
+               PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     if kernel:
         env["OPENBLAS_CORETYPE"] = kernel
     probe = ("import json, numpy, threadpoolctl\n"
@@ -120,8 +120,7 @@ def _run_nbval(paths, env, tmp_path):
     """Run pytest (with the project's addopts: --nbval, sanitizers, doctests) on ``paths``;
     returns {test id: failure text} for every failed or errored test, and the output."""
     report = tmp_path / "report.xml"
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
-           "-p", "conftest", "-q", f"--junitxml={report}", *paths]
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", f"--junitxml={report}", *paths]
     env = {k: v for k, v in env.items() if not k.startswith(("PYTEST_ADDOPTS", "PYTEST_XDIST"))}
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert report.exists(), f"pytest did not run:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"

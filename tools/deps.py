@@ -257,12 +257,14 @@ def main(argv=None) -> int:
     p = sub.add_parser("torch", help="install torch where a CPU-only wheel exists")
     p.add_argument("--install", action="store_true")
     p.add_argument("--mode", choices=("auto", "yes", "no"), default="auto")
-    p.add_argument("pip_args", nargs=argparse.REMAINDER, help="extra pip arguments (e.g. -c constraints.txt)")
     p = sub.add_parser("upgrade", help="try the newest versions on copies of the chapters")
     p.add_argument("--write", action="store_true", help="overwrite the notebooks and constraints.txt")
     p.add_argument("--python", action="append", default=[], help="other interpreters for the new lock")
     p.add_argument("notebooks", nargs="*", help="chapter file names (default: all)")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.cmd != "torch":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.pip_args = rest                      # `torch`: extra pip arguments, e.g. -c constraints.txt
     if args.cmd == "lock":
         lock(args.python)
         return 0
