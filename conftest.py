@@ -52,6 +52,7 @@ def pytest_collection_modifyitems(config, items):
 SPLIT_FILES = ("tests/test_roundoff.py", "tests/test_grading_chapters.py")
 
 
+@pytest.hookimpl(optionalhook=True)      # (unknown when xdist is not installed or -p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs `pytest -n auto --dist loadfile`: all tests of one file on one worker,
     in order — what nbval needs (one kernel per notebook, cells in order) and what files with a
