@@ -97,7 +97,10 @@ def test_closed_form_matches_sympy_entrywise(ident):
 @pytest.mark.parametrize("ident", IDENTITIES, ids=[f"{i.item}:{i.name}" for i in IDENTITIES])
 def test_three_way_check_passes_for_every_identity(ident):
     errs = ident.check()
-    assert errs["central"] < 1e-8 and errs["complex"] < 1e-12 and errs["autodiff"] < 1e-12
+    assert errs["central"] < 1e-8 and errs["complex"] < 1e-12
+    if not mh.torch_available():
+        pytest.skip("torch is not installed (pip install -e .[torch]): the autodiff check is skipped")
+    assert errs["autodiff"] < 1e-12
 
 
 def test_identities_cover_the_chapter_items():
