@@ -24,7 +24,7 @@ help:
 	@echo "make notebooks  re-execute every chapter notebook in place"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      print the benchmark table"
-	@echo "make upgrade    newest versions in .venv-upgrade: re-execute copies of the chapters, diff outputs"
+	@echo "make upgrade    newest versions in .venv-upgrade-3.X: re-execute copies of the chapters, diff outputs"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +62,7 @@ exercises: $(VENV)/.installed-course
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks
 
-# newest versions into .venv-upgrade; copies of the chapters re-executed there and their text
+# newest versions into .venv-upgrade-<python version>; copies of the chapters re-executed there and their text
 # outputs diffed against the committed ones; WRITE=1 overwrites the notebooks and constraints.txt
 upgrade: | $(PY)
 	$(PY) tools/deps.py upgrade $(if $(WRITE),--write)

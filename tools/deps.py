@@ -12,7 +12,7 @@ Python cannot have the same version; ``make`` installs with ``pip install -c con
   python tools/deps.py torch [--install] [--mode auto|yes|no] [pip args]
                                                  install torch only where a CPU-only wheel exists
   python tools/deps.py upgrade [--write] [NOTEBOOK ...]
-                                                 newest versions in .venv-upgrade, chapters
+                                                 newest versions in .venv-upgrade-3.X, chapters
                                                  re-executed there (copies), text outputs diffed
 """
 from __future__ import annotations
@@ -148,11 +148,10 @@ def torch_choice(python=sys.executable, pip_args=()) -> tuple[str | None, str]:
     (several GB with the nvidia-* packages); install torch only when pip would pick a CPU-only
     wheel (a ``+cpu`` local version, as on these machines for Python 3.11, or any macOS/Windows
     wheel) — the autograd cross-checks are skipped without it."""
-    try:
-        import torch  # noqa: F401
+    has_torch = _run([python, "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"],
+                     capture_output=True).returncode == 0
+    if has_torch:
         return None, "torch is already installed"
-    except ImportError:
-        pass
     cmd = [python, "-m", "pip", "install", "--dry-run", "--no-deps", "-q", "--report", "-",
            TORCH_PIN.split("==")[0], *pip_args]
     proc = _run(cmd, capture_output=True)
@@ -190,17 +189,19 @@ def _text_outputs(nb_path: Path) -> list[str]:
         if cell["cell_type"] != "code":
             continue
         k += 1
+        text = ""                     # stream outputs joined as printed (kernels split them anyhow)
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            text = out.get("text") or data.get("text/markdown") or data.get("text/plain") \
+            part = out.get("text") or data.get("text/markdown") or data.get("text/plain") \
                 or out.get("evalue") or ""
-            text = "".join(text) if isinstance(text, list) else text
-            lines += [f"Cell {k}: {line}" for line in text.splitlines()]
+            part = "".join(part) if isinstance(part, list) else part
+            text += part if out.get("output_type") == "stream" else "\n" + part + "\n"
+        lines += [f"Cell {k}: {line}" for line in text.splitlines() if line.strip()]
     return lines
 
 
 def upgrade(args) -> int:
-    venv = REPO / ".venv-upgrade"
+    venv = REPO / f".venv-upgrade-{_python_version(sys.executable)}"
     vpy = venv / "bin" / "python"
     if not vpy.exists():
         _run([sys.executable, "-m", "venv", venv], check=True)
