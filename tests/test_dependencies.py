@@ -131,3 +131,32 @@ def test_installed_versions_satisfy_the_bounds():
     from importlib.metadata import version
     for name, spec in _pyproject().items():
         assert Requirement(name + spec).specifier.contains(version(name), prereleases=True), (name, version(name))
+
+
+def _deps_tool():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("deps_tool", REPO / "tools" / "deps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_upgrade_diff_compares_what_was_printed_not_how_the_kernel_chunked_it(tmp_path):
+    import nbformat
+    deps = _deps_tool()
+    cell = lambda *texts: nbformat.v4.new_code_cell("...", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text=t) for t in texts])
+    one = nbformat.v4.new_notebook(cells=[cell("q(e1) = 6.0   q(e3) = -6.0\n")])
+    two = nbformat.v4.new_notebook(cells=[cell("q(e1) =", " 6.0   q(e3) = -6.0\n")])
+    changed = nbformat.v4.new_notebook(cells=[cell("q(e1) = 6.0   q(e3) = -6.1\n")])
+    for name, nb in (("one", one), ("two", two), ("changed", changed)):
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    out = {n: deps._text_outputs(tmp_path / f"{n}.ipynb") for n in ("one", "two", "changed")}
+    assert out["one"] == out["two"] == ["Cell 0: q(e1) = 6.0   q(e3) = -6.0"]
+    assert out["changed"] != out["one"]
+
+
+def test_the_lock_tool_reads_the_markers_like_pip():
+    deps = _deps_tool()
+    for version in PYTHONS:
+        assert deps.pins_for(version) == _constraints(version)
