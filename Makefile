@@ -16,7 +16,7 @@ TORCH  ?= auto
 JOBS   ?= auto
 XDIST  := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: lab test test-fast notebooks exercises bench clean help upgrade lock
+.PHONY: lab test test-fast notebooks exercises bench clean help upgrade
 
 help:
 	@echo "make lab        start JupyterLab on the course (PORT=$(PORT))"
