@@ -8,8 +8,16 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8888
 IP     ?= 127.0.0.1
 PYTEST_ARGS ?=
+# pins of the versions the stored outputs were made with; `make test CONSTRAINTS=` = newest versions
+CONSTRAINTS ?= constraints.txt
+PIP_C  := $(if $(strip $(CONSTRAINTS)),-c $(CONSTRAINTS))
+# torch (autograd cross-checks only): auto = only where a CPU-only wheel exists; yes; no
+TORCH  ?= auto
+# parallel pytest workers (pytest-xdist); JOBS=0 runs in one process
+JOBS   ?= auto
+XDIST  := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: lab lab-repo check test test-fast notebooks exercises check-exercises release bench clean help
+.PHONY: lab lab-repo check test test-fast notebooks exercises check-exercises release bench upgrade clean help
 
 help:
 	@echo "make lab              start JupyterLab on your copy of the course, work/ (PORT=$(PORT))"
@@ -21,18 +29,20 @@ help:
 	@echo "make release          build the student edition in dist/student/ (no key)"
 	@echo "make lab-repo         JupyterLab on the whole repository, key included (authors)"
 	@echo "make bench            print the benchmark table"
+	@echo "make upgrade          newest versions in .venv-upgrade-3.X: re-execute copies of the chapters, diff outputs"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# the stamps re-run pip only when pyproject.toml changes
-$(VENV)/.installed-course: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# the stamps re-run pip only when pyproject.toml or the pins change
+$(VENV)/.installed-course: pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -e . $(PIP_C)
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]" $(PIP_C)
+	$(PY) tools/deps.py torch --install --mode $(TORCH) $(PIP_C)
 	@touch $(VENV)/.installed-course $@
 
 # work/ is the learner's copy: made on the first `make lab`, never overwritten (a course update
@@ -56,10 +66,10 @@ check: $(VENV)/.installed-course
 	$(PY) -m mvcalc_helpers.workspace check --course "$(CURDIR)" --work "$(CURDIR)/work"
 
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 notebooks: $(VENV)/.installed-course
 	$(VENV)/bin/mvcalc-run-notebooks
@@ -76,6 +86,11 @@ release: $(VENV)/.installed-course
 
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks
+
+# newest versions into .venv-upgrade-<python version>; copies of the chapters re-executed there and their text
+# outputs diffed against the committed ones; WRITE=1 overwrites the notebooks and constraints.txt
+upgrade: | $(PY)
+	$(PY) tools/deps.py upgrade $(if $(WRITE),--write)
 
 # never removes work/ (answers), grades/ or submitted/ (student data)
 clean:

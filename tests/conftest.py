@@ -1,4 +1,4 @@
-"""Shared test configuration."""
+"""Shared test configuration (the repository-wide hooks are in ../conftest.py)."""
 import os
 from pathlib import Path
 

@@ -10,7 +10,13 @@ from benchmarks.__main__ import format_table, main
 from benchmarks.suite import BENCHMARKS, SMOKE_ARGS, Row, paired_medians
 
 
-@pytest.mark.parametrize("name", sorted(BENCHMARKS))
+# the smoke runs that take tens of seconds (grading kernels, rendering every explorer): `slow`,
+# so `make test` runs them and `make test-fast` does not
+SLOW_SMOKE = {"grading", "explorers"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_SMOKE else n
+                                  for n in sorted(BENCHMARKS)])
 def test_benchmark_smoke_run(name):
     rows = BENCHMARKS[name](**SMOKE_ARGS.get(name, {}))
     assert rows, f"{name} produced no rows"

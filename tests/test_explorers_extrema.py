@@ -95,7 +95,9 @@ def test_surface_vertices_are_the_quadratic_form(explorer):
     q = sp.lambdify((x, y), sp.Rational(1, 2) * sp.Matrix([x, y]).T
                     * sp.Matrix([[-0.7, 0.4], [0.4, 1.3]]) * sp.Matrix([x, y]))
     surf = explorer.animated[0]
-    verts = np.asarray(surf._faces)     # matplotlib keeps the 3-D polygons here (private)
+    # matplotlib keeps the 3-D polygons in private attributes: _faces (3.11+), _vec/_segslices before
+    verts = (np.asarray(surf._faces) if hasattr(surf, "_faces")
+             else np.array([surf._vec[:3, sl].T for sl in surf._segslices]))
     assert verts.shape[1:] == (4, 3) and len(verts) > 100
     X, Y, Z = verts[..., 0].ravel(), verts[..., 1].ravel(), verts[..., 2].ravel()
     assert np.allclose(Z, np.ravel([q(a, b) for a, b in zip(X, Y)]))

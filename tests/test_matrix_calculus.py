@@ -97,7 +97,10 @@ def test_closed_form_matches_sympy_entrywise(ident):
 @pytest.mark.parametrize("ident", IDENTITIES, ids=[f"{i.item}:{i.name}" for i in IDENTITIES])
 def test_three_way_check_passes_for_every_identity(ident):
     errs = ident.check()
-    assert errs["central"] < 1e-8 and errs["complex"] < 1e-12 and errs["autodiff"] < 1e-12
+    assert errs["central"] < 1e-8 and errs["complex"] < 1e-12
+    if not mh.torch_available():
+        pytest.skip("torch is not installed (pip install -e .[torch]): the autodiff check is skipped")
+    assert errs["autodiff"] < 1e-12
 
 
 def test_identities_cover_the_chapter_items():
@@ -146,6 +149,7 @@ def test_torch_available_here():
 
 
 def test_autodiff_agrees_with_sympy():
+    pytest.importorskip("torch")
     rng = np.random.default_rng(4)
     Z = rng.normal(size=(3, 3))
     Zs = mh.symbol_matrix("z", 3, 3)
@@ -155,6 +159,7 @@ def test_autodiff_agrees_with_sympy():
 
 
 def test_autodiff_needs_torch_friendly_f():
+    pytest.importorskip("torch")
     with pytest.raises(TypeError, match="torch"):
         mh.autodiff_matrix_gradient(lambda Z: np.linalg.det(Z), np.eye(2))
 
