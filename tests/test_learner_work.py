@@ -24,6 +24,9 @@ test, test-fast,   not run: they write only to pytest's temporary folders, artif
 bench, help        bench, nothing; ``make -n`` shows no command that touches work/ or exercises/
 lab-repo           serves the repository: writes only what the user saves
 clean              ``make -n clean``: removes .venv, caches, artifacts, dist — never work/
+upgrade            newest versions in a separate .venv-upgrade-*; re-executes *copies* of the chapters
+                   and prints the diff; writes notebooks/ and constraints.txt only with WRITE=1 —
+                   never work/ or exercises/ (not run: it downloads and installs every package)
 =================  =================================================================================
 """
 from __future__ import annotations
@@ -43,7 +46,7 @@ from grading_support import REPO, cell_index, submission, write
 pytestmark = pytest.mark.slow
 CHAPTER = "01_partial_derivatives"
 COVERED = {"lab", "check", "exercises", "check-exercises", "release", "notebooks"}
-NOT_RUN = {"test", "test-fast", "bench", "help", "lab-repo", "clean"}
+NOT_RUN = {"test", "test-fast", "bench", "help", "lab-repo", "clean", "upgrade"}
 
 
 def _sha(p: Path) -> str:

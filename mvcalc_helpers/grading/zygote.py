@@ -82,6 +82,18 @@ def _package_dir() -> str:
     return os.path.dirname(os.path.realpath(mvcalc_helpers.__file__))
 
 
+def _binds() -> list[str]:
+    """The folders every kernel sees read-only: the Python environment and the package."""
+    binds = []
+    for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
+              _package_dir()):
+        for q in (os.path.abspath(p), os.path.realpath(p)):
+            if q not in binds and not any(q.startswith(b + os.sep) for b in binds) \
+                    and not q.startswith("/usr/"):
+                binds.append(q)
+    return binds
+
+
 def bwrap_command(run_dir: str, bwrap: str = "bwrap", as_root: bool = False) -> list[str]:
     """The ``bwrap`` argument list that starts the zygote (see the module docstring).
 
@@ -110,13 +122,10 @@ def bwrap_command(run_dir: str, bwrap: str = "bwrap", as_root: bool = False) -> 
     # only the files a Python process needs from /etc (no passwords, no keys)
     for f in ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/mime.types"):
         cmd += ["--ro-bind-try", f, f]
-    binds = []
-    for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
-              _package_dir()):
-        for q in (os.path.abspath(p), os.path.realpath(p)):
-            if q not in binds and not any(q.startswith(b + os.sep) for b in binds) \
-                    and not q.startswith("/usr/"):
-                binds.append(q)
+    # a fresh /tmp first: the read-only binds below are mounted on top of it, so a Python
+    # environment or checkout that lives under /tmp (a CI clone, say) stays visible
+    cmd += ["--tmpfs", "/tmp"]
+    binds = _binds()
     parents = []
     for b in binds:   # folders leading to the binds, readable by the kernels' user
         d = os.path.dirname(b)
@@ -128,7 +137,7 @@ def bwrap_command(run_dir: str, bwrap: str = "bwrap", as_root: bool = False) -> 
     for b in sorted(binds, key=len):
         cmd += ["--ro-bind", b, b]
     pkg_parent = os.path.dirname(_package_dir())
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", WORKDIR,
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--dir", WORKDIR,
             "--bind", run_dir, run_dir, "--chdir", "/tmp",
             "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", WORKDIR,
             "--setenv", "PYTHONPATH", pkg_parent, "--setenv", "LANG", "C.UTF-8"]
@@ -182,8 +191,8 @@ def _check(ret: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = \
-    1, 2, 4, 8, 4096, 1 << 14, 1 << 18
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = \
+    1, 2, 4, 8, 32, 4096, 1 << 14, 1 << 18
 
 
 def _isolate(req: dict) -> None:
@@ -193,11 +202,21 @@ def _isolate(req: dict) -> None:
     libc = _libc()
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "mount private")
     conn_fd = os.open(req["conn_dir"], os.O_PATH | os.O_DIRECTORY)
+    # read-only binds under /tmp (a Python environment or checkout there) must survive the fresh /tmp
+    keep = [(b, os.open(b, os.O_PATH | os.O_DIRECTORY)) for b in sorted(_binds(), key=len)
+            if b.startswith("/tmp" + os.sep) and os.path.isdir(b)]
     size = LIMITS["tmpfs_bytes"]
     flags = _MS_NOSUID | _MS_NODEV
     for target, mode in (("/tmp", "1777"), ("/dev/shm", "1777"), (WORKDIR, "0700")):
         _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", flags,
                           f"size={size},mode={mode}".encode()), f"mount tmpfs {target}")
+    for b, fd in keep:
+        os.makedirs(b, exist_ok=True)
+        _check(libc.mount(f"/proc/self/fd/{fd}".encode(), b.encode(), None, _MS_BIND | _MS_REC, None),
+               f"bind {b} again")
+        _check(libc.mount(None, b.encode(), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_REC, None),
+               f"make {b} read-only")
+        os.close(fd)
     run_dir = os.path.dirname(req["conn_dir"])
     if os.path.isdir(run_dir):          # not under /tmp: hide the other kernels' folders
         _check(libc.mount(b"tmpfs", run_dir.encode(), b"tmpfs", flags, b"size=65536,mode=0755"),
