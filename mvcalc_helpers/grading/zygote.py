@@ -214,8 +214,10 @@ def _isolate(req: dict) -> None:
         os.makedirs(b, exist_ok=True)
         _check(libc.mount(f"/proc/self/fd/{fd}".encode(), b.encode(), None, _MS_BIND | _MS_REC, None),
                f"bind {b} again")
-        _check(libc.mount(None, b.encode(), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_REC, None),
-               f"make {b} read-only")
+        if not os.statvfs(b).f_flag & os.ST_RDONLY:   # a bind of bwrap's read-only bind stays read-only
+            _check(libc.mount(None, b.encode(), None,
+                              _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV, None),
+                   f"make {b} read-only")
         os.close(fd)
     run_dir = os.path.dirname(req["conn_dir"])
     if os.path.isdir(run_dir):          # not under /tmp: hide the other kernels' folders
