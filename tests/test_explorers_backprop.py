@@ -149,15 +149,11 @@ def test_relu_subgradient_figure():
 
 def test_backprop_graph_labels_do_not_collide_and_stay_on_the_canvas():
     """The read-through found the b1 box over W1 and colliding gradient labels."""
-    from _text_layout import text_collisions
-
-    from mvcalc_helpers.plotting import new_figure
+    from mvcalc_helpers.plotting import new_figure, text_layout_problems
 
     fig, ax = new_figure(figsize=(12, 5.2), layout=None)
     mh.plot_backprop_graph(ax=ax)
-    overlaps, outside = text_collisions(fig)
-    assert not overlaps, f"overlapping labels: {overlaps}"
-    assert not outside, f"labels leaving the canvas: {outside}"
+    assert text_layout_problems(fig) == []
     # every parameter and node is drawn with its value and its gradient
     texts = [t.get_text() for t in ax.texts]
     for name in ("X", "W1", "b1", "Y", "Z", "W2", "b2", "O"):

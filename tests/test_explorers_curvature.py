@@ -105,8 +105,8 @@ def test_nothing_is_clipped_or_overlapping_at_the_slider_ends(explorer):
         xs, ys = dots.get_data()
         assert np.all((xlo < np.asarray(xs)) & (np.asarray(xs) < xhi))
         assert np.all((ylo < np.asarray(ys)) & (np.asarray(ys) < yhi))
-    from text_layout import layout_problems
-    assert layout_problems(explorer.fig) == []
+    from mvcalc_helpers.plotting import text_layout_problems
+    assert text_layout_problems(explorer.fig) == []
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
@@ -134,8 +134,8 @@ def test_stable_step_figure_draws_the_closed_form_distances():
         assert np.allclose(line.get_ydata(), ref, rtol=1e-9, atol=1e-15)
     below, above = lines[0].get_ydata(), lines[1].get_ydata()
     assert below[-1] < 1e-2 * below[0] and above[-1] > 100 * above[0]
-    from text_layout import layout_problems
-    assert layout_problems(fig) == []
+    from mvcalc_helpers.plotting import text_layout_problems
+    assert text_layout_problems(fig) == []
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [

@@ -110,7 +110,7 @@ def test_least_squares_plot_gradient_vanishes_at_the_fit():
                                           (6, 1, 1, "denominator"), (6, 6, 6, "numerator"),
                                           (3, 4, 4, "numerator")])
 def test_vjp_shapes_figure_matches_numpy_and_its_labels_are_clean(m, n, k, layout):
-    from _text_layout import text_collisions
+    from mvcalc_helpers.plotting import text_layout_problems
 
     fig, axes = new_figure(1, 2, figsize=(11, 4.0), gridspec_kw={"width_ratios": [2.2, 1]})
     info = mh.plot_vjp_shapes(axes, m, n, k, layout)
@@ -125,8 +125,7 @@ def test_vjp_shapes_figure_matches_numpy_and_its_labels_are_clean(m, n, k, layou
     assert len(axes[0].patches) == m * n + m * k + 2 * n * k
     shapes = [t.get_text().split("\n")[1] for t in axes[0].texts if "\n" in t.get_text()]
     assert f"{expected[0]}×{expected[1]}" in shapes and f"{n}×{k}" in shapes
-    overlaps, outside = text_collisions(fig)
-    assert not overlaps and not outside, (overlaps, outside)
+    assert text_layout_problems(fig) == []
 
 
 def test_layout_explorer_readout_and_square_transposed_warning():

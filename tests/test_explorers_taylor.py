@@ -110,8 +110,8 @@ def test_first_slider_step_changes_the_number(explorer):
 
 
 def test_figure_labels_do_not_overlap(explorer):
-    from text_layout import layout_problems
-    assert layout_problems(explorer.fig) == []
+    from mvcalc_helpers.plotting import text_layout_problems
+    assert text_layout_problems(explorer.fig) == []
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
