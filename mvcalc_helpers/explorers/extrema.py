@@ -233,6 +233,8 @@ def plot_surface_gallery(functions, vars, *, lim: float = 1.0, n: int = 41, ncol
     k = len(functions)
     ncols = min(ncols, k)
     nrows = -(-k // ncols)
+    from matplotlib.ticker import MaxNLocator
+
     fig = plt.figure(figsize=(size * ncols, size * nrows * 0.95), layout="constrained")
     for i, (title, f) in enumerate(functions.items()):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d")
@@ -242,4 +244,9 @@ def plot_surface_gallery(functions, vars, *, lim: float = 1.0, n: int = 41, ncol
             z0 = float(f.subs(dict(zip(vars, mark))))
             ax.scatter([mark[0]], [mark[1]], [z0], color="k", s=18, depthshade=False)
         ax.view_init(elev=25, azim=-60)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):     # fewer ticks: labels that never crowd
+            axis.set_major_locator(MaxNLocator(4))
+    # constrained layout does not see where mplot3d will put its tick labels: keep a margin so they
+    # stay on the canvas with every matplotlib version (3.10 put them a few pixels outside)
+    fig.get_layout_engine().set(w_pad=0.1, h_pad=0.1)
     return fig
