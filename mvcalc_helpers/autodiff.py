@@ -95,11 +95,13 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         arr = np.asarray(data)
-        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-            raise TypeError(f"Tensor data must be numbers, got an array of dtype {arr.dtype}")
-        if np.iscomplexobj(arr):
-            raise TypeError("Tensor data must be real numbers")
-        self.data = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)
+        if _vjp is None and not _parents:      # made by the user: check, and keep a private copy
+            if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+                raise TypeError(f"Tensor data must be numbers, got an array of dtype {arr.dtype}")
+            if np.iscomplexobj(arr):
+                raise TypeError("Tensor data must be real numbers")
+            arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)
+        self.data = arr                          # an operation's result is used as it is (no copy)
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self._parents = _parents     # the tensors this one was computed from
@@ -145,8 +147,9 @@ class Tensor:
     def _make(self, data, parents, vjp, op) -> "Tensor":
         _work[0] += np.size(data)
         needs = any(p.requires_grad for p in parents)
-        return Tensor(data, requires_grad=needs, _parents=parents if needs else (),
-                      _vjp=vjp if needs else None, _op=op)
+        if not needs:                            # a constant: checked and stored like user data
+            return Tensor(data)
+        return Tensor(data, requires_grad=True, _parents=parents, _vjp=vjp, _op=op)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
@@ -260,7 +263,7 @@ class Tensor:
     def relu(self):
         """max(0, x); the derivative at 0 is taken to be 0 (as in PyTorch)."""
         mask = self.data > 0
-        return self._make(self.data * mask, (self,), lambda g: (g * mask,), "relu")
+        return self._make(np.maximum(self.data, 0), (self,), lambda g: (g * mask,), "relu")
 
     def exp(self):
         out = np.exp(self.data)
