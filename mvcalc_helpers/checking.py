@@ -1075,20 +1075,31 @@ def fingerprint(value, kind: str | None = None, *, rtol: float = 1e-6, atol: flo
 # the last cell of an exercise set
 # ----------------------------------------------------------------------------------------------
 
-def _undefined_names(source: str, namespace: Mapping) -> list:
-    """Names a check's source reads that neither it nor ``namespace`` (nor builtins) defines."""
+def _assigned_and_loaded(source: str):
+    """(names a piece of code assigns, names it reads): assignments, arguments, definitions and
+    imports count as assigned. The grader's key parser uses it too."""
     import ast
-    import builtins
 
     tree = ast.parse(source)
-    loaded, stored = set(), set()
+    loaded, assigned = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+            (loaded if isinstance(node.ctx, ast.Load) else assigned).add(node.id)
         elif isinstance(node, ast.arg):
-            stored.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and hasattr(node, "name"):
-            stored.add(node.name)
+            assigned.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            assigned.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                assigned.add((alias.asname or alias.name).split(".")[0])
+    return assigned, loaded
+
+
+def _undefined_names(source: str, namespace: Mapping) -> list:
+    """Names a check's source reads that neither it nor ``namespace`` (nor builtins) defines."""
+    import builtins
+
+    stored, loaded = _assigned_and_loaded(source)
     return sorted(n for n in loaded - stored if n not in namespace and not hasattr(builtins, n))
 
 

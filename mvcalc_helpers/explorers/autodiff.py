@@ -123,7 +123,7 @@ def _draw(ax, order, pos, labels, state=None):
     boxes = {}
     for node in order:
         x, y = pos[id(node)]
-        name = labels.get(id(node), _OP_SYMBOL.get(node._op, node._op) or "leaf")
+        name = _name(node, labels)
         if current is not None and node is current:
             fc, ec = "#ffd27f", "tab:orange"
         elif id(node) in done:
@@ -156,6 +156,25 @@ def _draw(ax, order, pos, labels, state=None):
                                         connectionstyle=f"arc3,rad={rad}"))
 
 
+def _graph(root, labels, what: str):
+    """(root, labels, topological order) of the graph to draw; the running example by default."""
+    from ..autodiff import Tensor, topological_order
+
+    if root is None:
+        root, labels = neuron_graph()
+    if not isinstance(root, Tensor):
+        raise TypeError(f"{what} needs a Tensor (the root of the graph)")
+    order = topological_order(root)
+    if len(order) > 30:
+        raise ValueError(f"the graph has {len(order)} nodes; {what} draws graphs of at most 30 nodes")
+    return root, dict(labels or {}), order
+
+
+def _name(node, labels) -> str:
+    """A node's label: the given name, else its operation's symbol, else 'leaf'."""
+    return labels.get(id(node), _OP_SYMBOL.get(node._op, node._op) or "leaf")
+
+
 def plot_autodiff_graph(root=None, labels=None, ax=None):
     """Draw the computation graph of a scalar Tensor, inputs on the left, the loss on the right.
 
@@ -167,17 +186,9 @@ def plot_autodiff_graph(root=None, labels=None, ax=None):
     >>> any(t.get_text().startswith("z = w·x + b") for t in ax.texts)
     True
     """
-    from ..autodiff import Tensor, topological_order
     from ..plotting import new_figure
 
-    if root is None:
-        root, labels = neuron_graph()
-    if not isinstance(root, Tensor):
-        raise TypeError("plot_autodiff_graph needs a Tensor (the root of the graph)")
-    labels = dict(labels or {})
-    order = topological_order(root)
-    if len(order) > 30:
-        raise ValueError(f"the graph has {len(order)} nodes; draw graphs of at most 30 nodes")
+    root, labels, order = _graph(root, labels, "plot_autodiff_graph")
     pos = _layout(order, root)
     if ax is None:
         width = min(11.0, 2.0 + 1.6 * (max(p[0] for p in pos.values()) + 1))
@@ -205,23 +216,14 @@ def reverse_sweep_explorer(root=None, labels=None):
     """
     import ipywidgets as widgets
 
-    from ..autodiff import Tensor, topological_order
     from ..plotting import new_figure
     from ._base import Explorer
 
-    if root is None:
-        root, labels = neuron_graph()
-    if not isinstance(root, Tensor):
-        raise TypeError("reverse_sweep_explorer needs a Tensor (the root of the graph)")
-    labels = dict(labels or {})
-    order = topological_order(root)
-    if len(order) > 30:
-        raise ValueError(f"the graph has {len(order)} nodes; step through graphs of at most 30 nodes")
+    root, labels, order = _graph(root, labels, "reverse_sweep_explorer")
     states = _steps(root)
     pos = _layout(order, root)
     fig, ax = new_figure(figsize=(11, 4.2), layout=None)
     fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
-    name = lambda n: labels.get(id(n), _OP_SYMBOL.get(n._op, n._op) or "leaf")  # noqa: E731
 
     def update(k):
         if k == 0:
@@ -234,9 +236,9 @@ def reverse_sweep_explorer(root=None, labels=None):
         if not node._parents:
             what = "a leaf: its gradient is final" + (" and goes into .grad" if node.requires_grad else "")
         else:
-            parents = ", ".join(name(p) for p in node._parents if p.requires_grad)
+            parents = ", ".join(_name(p, labels) for p in node._parents if p.requires_grad)
             what = f"its VJP sends gradients to {parents}"
-        return (f"step {k}/{len(states)}: node <b>{name(node)}</b>, ḡ = {_fmt(g)} — {what}.")
+        return (f"step {k}/{len(states)}: node <b>{_name(node, labels)}</b>, ḡ = {_fmt(g)} — {what}.")
 
     slider = widgets.IntSlider(value=0, min=0, max=len(states), step=1, description="step k")
     return Explorer(fig, {"k": slider}, update, title="Reverse sweep (反向传播), one node at a time")

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import json
 import re
@@ -53,20 +52,6 @@ def solution_variants(source: str):
     return right, variants
 
 
-def _assigned_and_loaded(source: str):
-    tree = ast.parse(source)
-    loaded, assigned = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else assigned).add(node.id)
-        elif isinstance(node, ast.arg):
-            assigned.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            assigned.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                assigned.add((alias.asname or alias.name).split(".")[0])
-    return assigned, loaded
 
 
 @dataclass
@@ -106,6 +91,8 @@ def _nbg(cell) -> dict:
 
 def load_key(path) -> Key:
     """Parse a solutions notebook into a :class:`Key` (plain JSON reading, no nbformat)."""
+    from ..checking import _assigned_and_loaded   # the one AST walk, shared with the summary cell
+
     path = Path(path)
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = nb["cells"]
