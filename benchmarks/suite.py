@@ -163,12 +163,18 @@ def bench_autodiff(batch: int = 256, sizes=(100, 512, 10), repeats: int = 50) ->
     y = rng.integers(0, sizes[2], size=batch)
     params = {k: Tensor(v, requires_grad=True) for k, v in net.params.items()}
     Xt = Tensor(X)
+    last = {}
 
     def engine():
+        # one step of chapter 8's training loop: the step's graph lives until the next step
+        # replaces it, as `J = cross_entropy(...)` in a loop does (and as TwoLayerMLP keeps
+        # its forward cache until the next forward)
         for p in params.values():
             p.zero_grad()
         H = (Xt @ params["W1"] + params["b1"]).relu()
-        cross_entropy(H @ params["W2"] + params["b2"], y).backward()
+        J = cross_entropy(H @ params["W2"] + params["b2"], y)
+        J.backward()
+        last["J"] = J
 
     def handwritten():
         loss, d = mh.softmax_cross_entropy(net.forward(X), y)
@@ -189,7 +195,9 @@ def bench_autodiff(batch: int = 256, sizes=(100, 512, 10), repeats: int = 50) ->
         for p in tp.values():
             p.grad = None
         O = torch.relu(Xtt @ tp["W1"] + tp["b1"]) @ tp["W2"] + tp["b2"]
-        torch.nn.functional.cross_entropy(O, ytt).backward()
+        J = torch.nn.functional.cross_entropy(O, ytt)
+        J.backward()
+        last["torch"] = J                    # kept until the next step, like the engine's graph
 
     a2, c = paired_medians(engine, theirs, repeats, warmup=3)
     rows.append(Row(what, _ms(a2), f"PyTorch CPU {_ms(c)}", a2 / c, "(reference)", None,

@@ -262,8 +262,13 @@ class Tensor:
     # ------------------------------------------------------------------ elementwise functions
     def relu(self):
         """max(0, x); the derivative at 0 is taken to be 0 (as in PyTorch)."""
-        mask = self.data > 0
-        return self._make(np.maximum(self.data, 0), (self,), lambda g: (g * mask,), "relu")
+        out = np.maximum(self.data, 0)
+
+        def vjp(g):
+            g *= out > 0         # in place, like chapter 7's `dY *= Y > 0`: g belongs to the sweep
+            return (g,)
+
+        return self._make(out, (self,), vjp, "relu")
 
     def exp(self):
         out = np.exp(self.data)
@@ -335,8 +340,13 @@ def _reverse_sweep(root: Tensor, grad=None, *, record: bool = False):
 
     Yields ``(node, g, pending)`` after ``node`` has passed its complete gradient ``g`` on;
     with ``record=True`` ``pending`` maps ``id(tensor)`` to the partial gradients of the nodes
-    still waiting (else ``None``). Used by :meth:`Tensor.backward` and by chapter 8's
-    step-by-step explorer."""
+    still waiting (else ``None``), and every array yielded is a snapshot. Used by
+    :meth:`Tensor.backward` and by chapter 8's step-by-step explorer.
+
+    Memory: the gradient arrays belong to the sweep. A VJP receives ``g`` to use up — it may
+    overwrite it (relu does) or hand it on to one input — and the sweep copies an array that a
+    VJP hands to two inputs, so no two nodes ever share one. That is what lets a leaf keep its
+    gradient without a copy, as the hand-written backward pass of chapter 7 does."""
     if not isinstance(root, Tensor):
         raise TypeError("backward() needs a Tensor")
     if not root.requires_grad:
@@ -348,7 +358,7 @@ def _reverse_sweep(root: Tensor, grad=None, *, record: bool = False):
                                f"of that shape, e.g. backward(np.ones({root.shape})); without one, "
                                "only a single-entry tensor (a loss) can be differentiated")
         grad = np.ones_like(root.data)
-    grad = np.asarray(grad, dtype=root.data.dtype)
+    grad = np.array(grad, dtype=root.data.dtype)        # a copy: the sweep may overwrite it
     if grad.shape != root.shape:
         raise ValueError(f"backward(): the seed gradient has shape {grad.shape}, "
                          f"the tensor has shape {root.shape}")
@@ -358,15 +368,21 @@ def _reverse_sweep(root: Tensor, grad=None, *, record: bool = False):
         if g is None:                    # (a constant, or a node that needs no gradient)
             continue
         if node._parents:
-            for parent, pg in zip(node._parents, node._vjp(g)):
+            handed = []                  # arrays already handed to an input by this VJP
+            for parent, pg in zip(node._parents, node._vjp(g.copy() if record else g)):
                 if pg is not None:
                     _work[0] += np.size(pg)
                 if parent.requires_grad and pg is not None:
+                    if any(np.may_share_memory(pg, h) for h in handed):
+                        pg = pg.copy()       # the same array for two inputs (x + y): copy one
+                    handed.append(pg)
                     key = id(parent)
                     grads[key] = grads[key] + pg if key in grads else pg
         elif node.requires_grad:         # a leaf: accumulate into .grad, as PyTorch does
-            node.grad = g.copy() if node.grad is None else node.grad + g
-        yield node, g, (dict(grads) if record else None)
+            node.grad = g if node.grad is None else node.grad + g
+            if record:
+                g = g.copy()
+        yield node, g, ({k: v.copy() for k, v in grads.items()} if record else None)
 
 
 def cross_entropy(logits: Tensor, labels) -> Tensor:
