@@ -38,11 +38,13 @@ $(PY):
 # the stamps re-run pip only when pyproject.toml or the pins change
 $(VENV)/.installed-course: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -e . $(PIP_C)
+	$(PY) -m mvcalc_helpers._setup prune
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]" $(PIP_C)
 	$(PY) tools/deps.py torch --install --mode $(TORCH) $(PIP_C)
+	$(PY) -m mvcalc_helpers._setup prune
 	@touch $(VENV)/.installed-course $@
 
 # work/ is the learner's copy: made on the first `make lab`, never overwritten (a course update

@@ -246,6 +246,7 @@ $(PY):
 
 $(VENV)/.installed-course: pyproject.toml | $(PY)
 \t$(PY) -m pip install --quiet -e .
+\t$(PY) -m mvcalc_helpers._setup prune
 \t@touch $@
 
 lab: $(VENV)/.installed-course

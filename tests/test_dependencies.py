@@ -160,3 +160,50 @@ def test_the_lock_tool_reads_the_markers_like_pip():
     deps = _deps_tool()
     for version in PYTHONS:
         assert deps.pins_for(version) == _constraints(version)
+
+
+def _install_recipes(makefile_text):
+    """The recipe lines of each rule that runs `pip install -e .`, by rule."""
+    rules, current = {}, None
+    for line in makefile_text.splitlines():
+        if line and not line[0].isspace() and ":" in line and not line.startswith("#"):
+            current = line.split(":")[0]
+        elif line.startswith("\t") and current:
+            rules.setdefault(current, []).append(line.strip())
+    return {r: lines for r, lines in rules.items() if any("pip install" in ln and "-e " in ln for ln in lines)}
+
+
+def test_every_install_removes_the_unused_slow_imports():
+    """Both Makefiles (the repository's, the student edition's) prune after installing the course,
+    so no start-up pays for rfc3987-syntax (mvcalc_helpers/_setup.py says why)."""
+    from mvcalc_helpers import release
+
+    for name, text in [("Makefile", (REPO / "Makefile").read_text()), ("edition Makefile", release._MAKEFILE)]:
+        recipes = _install_recipes(text)
+        assert recipes, f"{name}: no rule installs the course?"
+        for rule, lines in recipes.items():
+            last_install = max(i for i, ln in enumerate(lines) if "pip install" in ln or "deps.py torch" in ln)
+            assert any("mvcalc_helpers._setup prune" in ln for ln in lines[last_install + 1:]), \
+                f"{name}: rule {rule} installs without pruning afterwards"
+
+
+def test_what_is_pruned_is_only_ever_an_optional_extra():
+    """Nothing installed requires a pruned package except through an extra (e.g. jsonschema's
+    format-nongpl), so removing it cannot break a package."""
+    from importlib import metadata
+
+    from mvcalc_helpers._setup import UNUSED_SLOW_IMPORTS
+
+    pruned = {_norm(n) for n in UNUSED_SLOW_IMPORTS}
+    for dist in metadata.distributions():
+        for req in dist.requires or []:
+            r = Requirement(req)
+            if _norm(r.name) in pruned:
+                assert r.marker is not None and "extra" in str(r.marker), \
+                    f"{dist.metadata['Name']} requires {req} unconditionally"
+
+
+def test_prune_reports_installed_and_skips_missing():
+    from mvcalc_helpers import _setup
+
+    assert _setup.installed(["pytest", "no-such-package-xyz"]) == ["pytest"]
