@@ -113,26 +113,37 @@ def _known(notebook: str, source: str) -> bool:
 
 def _run_nbval(paths, env, tmp_path):
     """Run pytest (with the project's addopts: --nbval, sanitizers, doctests) on ``paths``;
-    returns {test id: failure text} for every failed or errored test, and the output."""
+    returns {test id: failure text} for every failed or errored test, the ids of all tests
+    run, and the output."""
     report = tmp_path / "report.xml"
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", f"--junitxml={report}", *paths]
     env = {k: v for k, v in env.items() if not k.startswith(("PYTEST_ADDOPTS", "PYTEST_XDIST"))}
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert report.exists(), f"pytest did not run:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    failures = {}
+    failures, ran = {}, []
     for case in ET.parse(report).getroot().iter("testcase"):
+        ran.append(f"{case.get('classname')}::{case.get('name')}")
         for tag in ("failure", "error"):
             for node in case.findall(tag):
                 name = f"{case.get('classname')}::{case.get('name')}"
                 failures[name] = (tag, (node.get("message") or "") + "\n" + (node.text or ""))
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
-    return failures, proc.stdout
+    return failures, ran, proc.stdout
+
+
+@pytest.fixture(scope="module")
+def perturbed_run(perturbed_env, tmp_path_factory):
+    """Every chapter and the package's doctests, in ONE pytest subprocess under the perturbed
+    environment (one interpreter and collection instead of nine): {test id: failure}, output."""
+    paths = [f"notebooks/{nb}" for nb in CHAPTERS] + ["mvcalc_helpers"]
+    return _run_nbval(paths, perturbed_env, tmp_path_factory.mktemp("roundoff"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", CHAPTERS)
-def test_chapter_outputs_do_not_depend_on_round_off(notebook, perturbed_env, tmp_path):
-    failures, out = _run_nbval([f"notebooks/{notebook}"], perturbed_env, tmp_path)
+def test_chapter_outputs_do_not_depend_on_round_off(notebook, perturbed_env, perturbed_run):
+    all_failures, _, out = perturbed_run
+    failures = {name: f for name, f in all_failures.items() if notebook in name}
     unexpected, tolerated = [], []
     for name, (tag, text) in failures.items():
         mismatch = tag == "failure" and "Cell outputs differ" in text
@@ -147,6 +158,17 @@ def test_chapter_outputs_do_not_depend_on_round_off(notebook, perturbed_env, tmp
 
 
 @pytest.mark.slow
-def test_doctests_do_not_depend_on_round_off(perturbed_env, tmp_path):
-    failures, out = _run_nbval(["mvcalc_helpers"], perturbed_env, tmp_path)
+def test_doctests_do_not_depend_on_round_off(perturbed_run):
+    all_failures, _, out = perturbed_run
+    failures = [name for name in all_failures if not any(nb in name for nb in CHAPTERS)]
     assert not failures, "\n".join(failures) + "\n\n" + out[-6000:]
+
+
+@pytest.mark.slow
+def test_the_perturbed_run_ran_every_chapter_and_the_doctests(perturbed_run):
+    """A run that collected nothing would have no failures: check that it ran what it should."""
+    _, ran, out = perturbed_run
+    for nb in CHAPTERS:
+        assert any(nb in name for name in ran), f"{nb} was not run:\n{out[-3000:]}"
+    assert sum("mvcalc_helpers" in name and not any(nb in name for nb in CHAPTERS) for name in ran) > 50, \
+        f"the doctests were not run:\n{out[-3000:]}"
