@@ -216,6 +216,7 @@ def test_hessdiag_default_step(method):
     assert_allclose(np.diag(r.value), [0.0, 2.0, 18.0], atol=1e-8)
 
 
+@pytest.mark.slow                    # 50 adaptive Hessians (~7 s): make test, not test-fast
 @PORT
 @given(st.tuples(st.floats(-100, 100), st.floats(-100, 100), st.floats(-100, 100)))
 @example((0.0, 16.003907623933742, 68.02057249966789))

@@ -170,6 +170,7 @@ def test_the_gallery_covers_every_public_figure_function():
     assert not missing, f"add a builder for {missing} to tests/figure_gallery.py (FIGURES)"
 
 
+@pytest.mark.slow                    # ~35 s of drawing: make test, not test-fast
 @pytest.mark.parametrize("name, build", _gallery())
 def test_every_figure_has_readable_labels(name, build, request, monkeypatch):
     if name in KNOWN_PROBLEMS:
