@@ -51,7 +51,8 @@ def test_fit_matches_scikit_learn_unpenalised_logistic_regression():
     from sklearn.linear_model import LogisticRegression
 
     w, b = mh.neuron_fit(DATA.x, DATA.y)
-    ref = LogisticRegression(penalty=None, tol=1e-12, max_iter=10_000).fit(DATA.x[:, None], DATA.y)
+    # unpenalised: C = ∞ (scikit-learn 1.8 deprecates penalty=None for it)
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(DATA.x[:, None], DATA.y)
     assert np.allclose([w, b], [ref.coef_[0, 0], ref.intercept_[0]], rtol=1e-5)
     assert np.all(np.linalg.eigvalsh(mh.neuron_hessian(w, b, DATA.x, DATA.y)) > 0)
 
