@@ -39,7 +39,12 @@ Trust
     :class:`NumericalDerivativeWarning` names the entries: the number is not to be
     trusted. An estimate can still be fooled by structure far below the first-pass step
     (a kink or a feature narrower than 10⁻³·|xᵢ| that the first-pass steps jump over); numbers
-    that matter deserve a second method (complex step, torch) or an explicit ``h``. With
+    that matter deserve a second method (complex step, torch) or an explicit ``h``. The
+    round-off model ε·|f| assumes f is computed to about ε relative to its value; an f that
+    sums terms much larger than its result (xᵀAx ≈ 10⁻⁵ from terms of size 4) carries
+    ε·(size of the terms) instead, which no black-box method sees, and its central
+    differences along a small coordinate (a step relative to a tiny |xᵢ|) can be off by
+    more than the estimate — still within 1e-8 of the derivative's scale. With
     an explicit ``h`` the plain formula is returned (chapter 6 studies its error against
     h), without warnings.
 

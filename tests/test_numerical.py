@@ -114,20 +114,34 @@ def test_hessian_of_rosenbrock(method):
 @given(matrix_and_point())
 @example((np.array([[1.0, 2.0], [0.0, 3.0]]), np.array([1.0, -1.0])))
 @example((np.array([[2.0, 0.0625], [0.0625, 0.0625]]), np.array([2.0, 0.0625])))
+@example((np.ones((3, 3)), np.array([2.0 ** -14, 1.0, 1.0])))
+@example((np.ones((2, 2)), np.array([2.0 ** -9, 1.0])))
+@example((np.array([[1.0, 0, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1]]),
+          np.array([0.0, 2.0, 1e-5, -1.0, -1.0])))
+@example((2 * np.ones((5, 5)), np.array([0.0, 2.0, -1.0, 1e-5, -1.0])))
 def test_gradient_of_random_quadratic_form_is_A_plus_At_x(case):
     A, x = case
     exact = (A + A.T) @ x
     scale = 1 + np.abs(A).sum() * (1 + np.abs(x).max())
+    # Each result meets the helpers' accuracy target (1e-8 of the derivative's scale), and its
+    # error estimate covers the true error up to the round-off of f that the estimate cannot
+    # see (module notes): xᵀAx and Ax add terms of size |x|ᵀ|A||x| and |A||x| that may cancel
+    # to a far smaller result, so each value of f carries ε·(term size), and a central
+    # difference with step h up to 2ε·(term size)/h, more after Richardson. Hypothesis found
+    # the examples above: coordinates far smaller than the others (steps relative to |xᵢ|)
+    # and sums that cancel, e.g. x = (0, 2, 1e-5, −1, −1): error 7.3e-9, estimate 6.2e-10,
+    # term size 8, step 2.5e-8 (the bound below: 5.7e-7).
+    terms = np.abs(x) @ np.abs(A) @ np.abs(x)
     for method in ("central", "complex"):
-        g, err, _ = numerical_gradient(lambda v: v @ A @ v, x, method=method, full_output=True)
-        # the reported error estimate covers the true error, and both are tiny; the central
-        # difference along a coordinate where f varies little relative to |f| (round-off ε|f|/h)
-        # can miss 1e-12·scale by a few units (hypothesis found A = [[2, 1/16], [1/16, 1/16]],
-        # x = (2, 1/16): error 9.4e-12 with estimate 3.8e-11)
-        assert np.all(np.abs(g - exact) <= np.maximum(err, 1e-12 * scale))
-        assert np.allclose(g, exact, rtol=0, atol=1e-10 * scale)
+        g, err, h = numerical_gradient(lambda v: v @ A @ v, x, method=method, full_output=True)
+        hidden = 0.0 if method == "complex" else 8 * np.finfo(float).eps * terms / h
+        assert np.all(np.abs(g - exact) <= np.maximum(err + hidden, 1e-12 * scale))
+        assert np.allclose(g, exact, rtol=0, atol=1e-8 * scale)
     # the Jacobian of x ↦ Ax is A, the Hessian of xᵀAx is A + Aᵀ
-    assert np.allclose(numerical_jacobian(lambda v: A @ v, x), A, rtol=0, atol=1e-12 * scale)
+    J, err, h = numerical_jacobian(lambda v: A @ v, x, full_output=True)
+    hidden = 8 * np.finfo(float).eps * (np.abs(A) @ np.abs(x))[:, None] / h
+    assert np.all(np.abs(J - A) <= np.maximum(err + hidden, 1e-12 * scale))
+    assert np.allclose(J, A, rtol=0, atol=1e-8 * scale)
     assert np.allclose(numerical_hessian(lambda v: v @ A @ v, x), A + A.T, rtol=0, atol=1e-7 * scale)
 
 
