@@ -256,8 +256,9 @@ def bench_explorers(values: int = 9, rebuilds: int = 3, only=None) -> list[Row]:
     for name, builder in explorer_builders().items():
         if only and name not in only:
             continue
-        t_build = median_time(builder, rebuilds, warmup=1)
+        t_build = median_time(lambda: builder().png, rebuilds, warmup=1)   # build and render
         ex = builder()
+        ex.widget                     # shown, as in a notebook: every update renders its PNG
         first = next(iter(ex.controls))
         times = []
         for v in _slider_values(ex.controls[first], values):

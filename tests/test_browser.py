@@ -139,7 +139,7 @@ def test_checker_fails_on_a_broken_notebook(page, lab, name, expected):
 _FREEZE_IMAGES = """\
 import mvcalc_helpers.explorers._base as _sabotage
 _render = _sabotage.Explorer._render
-_sabotage.Explorer._render = lambda self: self.png or _render(self)  # first render only"""
+_sabotage.Explorer._render = lambda self: self._png or _render(self)  # first render only"""
 
 
 def test_checker_fails_on_a_sabotaged_chapter(page, lab):

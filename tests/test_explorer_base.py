@@ -52,6 +52,30 @@ def test_initial_render_readout_and_css_classes():
     assert ex.last_update_seconds > 0
 
 
+def test_png_is_drawn_when_needed_and_at_once_while_shown(monkeypatch):
+    ex = parabola_explorer()
+    drawn = []
+    real = ex._render
+    monkeypatch.setattr(ex, "_render", lambda: drawn.append(ex.values["a"]) or real())
+    ex.update(a=0.5)
+    ex.update(a=0.7)
+    assert drawn == []                              # not shown, not read: no drawing
+    png = ex.png
+    assert drawn == [0.7] and ex.image.value == png and ex.png is png     # drawn once, cached
+    ex.widget                                       # shown (a notebook displays it)
+    ex.update(a=-1.0)
+    assert drawn == [0.7, -1.0] and ex.image.value != png                # drawn on the change
+    ex.controls["a"].value = 1.5                    # a slider move in the browser
+    assert drawn == [0.7, -1.0, 1.5] and ex.image.value == ex.png
+
+
+def test_a_new_explorer_is_drawn_when_first_shown():
+    ex = parabola_explorer()
+    assert bytes(ex.image.value) == b""
+    ex.widget
+    assert bytes(ex.image.value).startswith(b"\x89PNG")
+
+
 def test_update_changes_png_readout_and_control_values():
     ex = parabola_explorer()
     before = ex.png
@@ -75,10 +99,11 @@ def test_moving_a_slider_redraws_once_and_update_of_two_values_redraws_once():
 @pytest.mark.parametrize("values", [{"a": -1.0}, {"a": 0.3, "b": 1.5}, {"b": -2.0}])
 def test_blitting_gives_the_pixels_of_a_full_redraw(values):
     full, blit = parabola_explorer(), parabola_explorer(animated=True)
+    full.widget, blit.widget                                      # shown: drawn now and on each change
+    assert blit._background is not None                           # the cached background …
     full.update(**values)
     blit.update(**values)
-    assert blit._background is not None                           # the cached background is used
-    assert np.array_equal(pixels(blit.png), pixels(full.png))
+    assert np.array_equal(pixels(blit.png), pixels(full.png))     # … is used for the update
 
 
 def test_blitting_a_3d_line():

@@ -27,6 +27,10 @@ class Explorer:
         rendered once and restored from a cached background (blitting), which keeps 3-D
         surfaces cheap. Their values must be updated by ``update``.
 
+    The PNG is rendered when it is needed: at once on every change once the explorer has
+    been shown (``.widget``, or displayed in a notebook), otherwise when ``.png`` is read —
+    so code that only reads the readout (a test, a script) does not pay for drawing.
+
     Examples
     --------
     >>> import numpy as np, ipywidgets as widgets
@@ -81,7 +85,9 @@ class Explorer:
             w.continuous_update = True
             w.observe(self._on_change, names="value")
         self.readout_text = ""
-        self.png = b""
+        self._png = b""
+        self._png_stale = True
+        self._shown = False
         self.last_update_seconds = float("nan")
         self.refresh()
 
@@ -113,15 +119,29 @@ class Explorer:
         return self.refresh()
 
     def refresh(self) -> str:
-        """Run the update function for the current values and re-render figure and readout."""
+        """Run the update function for the current values; new readout, and a new PNG (at once
+        when the explorer is shown, else when ``.png`` is next read)."""
         t0 = time.perf_counter()
         text = self._update_fn(**self.values)
         self.readout_text = "" if text is None else str(text)
-        self.png = self._render()
-        self.image.value = self.png
+        self._png_stale = True
+        if self._shown:
+            self._draw_png()
         self.readout.value = self.readout_text
         self.last_update_seconds = time.perf_counter() - t0
         return self.readout_text
+
+    @property
+    def png(self) -> bytes:
+        """The figure for the current values, as PNG bytes."""
+        if self._png_stale:
+            self._draw_png()
+        return self._png
+
+    def _draw_png(self) -> None:
+        self._png = self._render()
+        self._png_stale = False
+        self.image.value = self._png
 
     # --- rendering -------------------------------------------------------------------
     def _encode(self) -> bytes:
@@ -157,6 +177,9 @@ class Explorer:
         """The ipywidgets box (controls, figure, readout) that a notebook displays."""
         import ipywidgets as widgets
 
+        self._shown = True                    # from now on every change redraws at once
+        if self._png_stale:
+            self._draw_png()
         if getattr(self, "_box", None) is None:
             children = []
             if self.title:
