@@ -103,6 +103,14 @@ def quiet_lab_settings(settings_dir: Path) -> None:
     f.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
+def lab_page_config(config_dir: Path) -> None:
+    """Page config without the build check: each page load otherwise asks the server, which runs
+    node twice (a version check and ``yarn config``) to say whether JupyterLab needs a rebuild."""
+    f = config_dir / "labconfig" / "page_config.json"
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(json.dumps({"buildCheck": False, "buildAvailable": False}))
+
+
 def http_get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
     """(status, body) of a GET; connection errors give status 0."""
     try:
@@ -153,6 +161,7 @@ class LabServer:
     def start(self) -> "LabServer":
         shutil.copytree(self.sources, self.root, ignore=_COPY_IGNORE, symlinks=True)
         quiet_lab_settings(self.tmp / "settings")
+        lab_page_config(self.tmp / "config")
         for attempt in range(3):  # a port picked by free_port() can be taken before the server binds it
             try:
                 self._launch()
