@@ -310,8 +310,9 @@ def open_notebook(page, server: LabServer, relpath: str, workspace: str) -> None
     from playwright.sync_api import expect
 
     if _lab_loaded(page, server):
-        page.evaluate("p => window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'})",
-                      relpath)
+        # (returns nothing: Playwright would serialize the whole widget the command resolves to)
+        page.evaluate("async p => { await window.jupyterapp.commands.execute('docmanager:open', "
+                      "{path: p, factory: 'Notebook'}); }", relpath)
     else:
         page.goto(server.url(relpath, workspace), wait_until="domcontentloaded", timeout=PAGE_LOAD_S * 1000)
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first.wait_for(
