@@ -103,6 +103,14 @@ def quiet_lab_settings(settings_dir: Path) -> None:
     f.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
+def lab_page_config(config_dir: Path) -> None:
+    """Page config without the build check: each page load otherwise asks the server, which runs
+    node twice (a version check and ``yarn config``) to say whether JupyterLab needs a rebuild."""
+    f = config_dir / "labconfig" / "page_config.json"
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(json.dumps({"buildCheck": False, "buildAvailable": False}))
+
+
 def http_get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
     """(status, body) of a GET; connection errors give status 0."""
     try:
@@ -153,6 +161,7 @@ class LabServer:
     def start(self) -> "LabServer":
         shutil.copytree(self.sources, self.root, ignore=_COPY_IGNORE, symlinks=True)
         quiet_lab_settings(self.tmp / "settings")
+        lab_page_config(self.tmp / "config")
         for attempt in range(3):  # a port picked by free_port() can be taken before the server binds it
             try:
                 self._launch()
@@ -172,6 +181,8 @@ class LabServer:
                f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                f"--LabApp.user_settings_dir={self.tmp / 'settings'}", "--LabApp.news_url=None",
                "--LabApp.extension_manager=readonly",
+               # window.jupyterapp: open and close notebooks in one loaded page, watch the kernel
+               "--LabApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -220,11 +231,12 @@ class NotebookReport:
     update_seconds: float = float("nan")  # key press → new readout and image in the page
     page_errors: list = field(default_factory=list)  # uncaught JavaScript exceptions (informational)
     screenshots: list = field(default_factory=list)
+    phases: dict = field(default_factory=dict)  # seconds spent opening, running, checking, …
 
     def __str__(self):
         lines = [f"{self.relpath}: {len(self.problems)} problem(s), {self.code_cells} code cells, "
                  f"{self.explorers} explorer(s), "
-                 f"{self.seconds:.1f} s"]
+                 f"{self.seconds:.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in self.phases.items())})"]
         lines += [f"  - {p}" for p in self.problems]
         if self.slider:
             lines.append(f"  slider {self.slider}; readout {self.readout_before!r} → {self.readout_after!r}; "
@@ -277,13 +289,45 @@ def _img_src(locator) -> str:
     return locator.evaluate("el => el.currentSrc || el.src || ''")
 
 
+def open_lab(page, server: LabServer, workspace: str) -> None:
+    """Load JupyterLab (file browser, no document) in ``page``, in a fresh workspace."""
+    page.goto(f"{server.base}/lab/workspaces/{workspace}?reset&token={server.token}",
+              wait_until="domcontentloaded", timeout=PAGE_LOAD_S * 1000)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=PAGE_LOAD_S * 1000)
+    page.locator(".jp-FileBrowser .jp-DirListing-item").first.wait_for(timeout=PAGE_LOAD_S * 1000)
+
+
+def _lab_loaded(page, server: LabServer) -> bool:
+    return page.url.startswith(server.base + "/lab") and page.evaluate("() => !!window.jupyterapp")
+
+
 def open_notebook(page, server: LabServer, relpath: str, workspace: str) -> None:
-    """Open a notebook in its own workspace and wait until its kernel is Idle."""
+    """Open a notebook and wait until its kernel is Idle.
+
+    In a page where JupyterLab is already loaded (:func:`open_lab`) the notebook opens in it, as
+    from the file browser (loading JupyterLab costs ~5 s of CPU a page); otherwise the page
+    loads JupyterLab on the notebook's URL, in a workspace of its own."""
     from playwright.sync_api import expect
 
-    page.goto(server.url(relpath, workspace), wait_until="domcontentloaded", timeout=PAGE_LOAD_S * 1000)
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD_S * 1000)
+    if _lab_loaded(page, server):
+        # (returns nothing: Playwright would serialize the whole widget the command resolves to)
+        page.evaluate("async p => { await window.jupyterapp.commands.execute('docmanager:open', "
+                      "{path: p, factory: 'Notebook'}); }", relpath)
+    else:
+        page.goto(server.url(relpath, workspace), wait_until="domcontentloaded", timeout=PAGE_LOAD_S * 1000)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first.wait_for(
+        timeout=PAGE_LOAD_S * 1000)
+    expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+           ).to_have_text(Path(relpath).name, timeout=PAGE_LOAD_S * 1000)
     expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=PAGE_LOAD_S * 1000)
+
+
+def close_documents(page) -> None:
+    """Close every document in a page opened by :func:`open_lab`, discarding changes (no dialog)."""
+    page.evaluate("""() => { for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+                               if (w.context) w.context.model.dirty = false;
+                               w.close(); } }""")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel, .jp-Dialog')", timeout=30_000)
 
 
 def clear_all_outputs(page) -> None:
@@ -355,6 +399,35 @@ _EXPLORERS_JS = r"""
 """
 
 
+# from now on, count the comm messages (widget updates) the page sends to the notebook's kernel
+# and the kernel's idle statuses that end their handling; false when the page has no
+# window.jupyterapp (then only the timeout ends the wait)
+_WATCH_COMM_IDLE_JS = r"""
+() => {
+  const app = window.jupyterapp, w = app && app.shell.currentWidget;
+  const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  if (!kernel) return false;
+  if (window.__mvcalcUnwatch) window.__mvcalcUnwatch();
+  const sent = new Set();
+  window.__mvcalcCommIdle = 0;
+  const onAny = (_, {msg, direction}) => {
+    if (direction === 'send' && msg.header.msg_type === 'comm_msg') sent.add(msg.header.msg_id);
+  };
+  // iopubMessage, not anyMessage's 'recv': it is emitted after the messages before it were applied
+  const onIopub = (_, msg) => {
+    if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle'
+        && msg.parent_header && sent.has(msg.parent_header.msg_id)) window.__mvcalcCommIdle += 1;
+  };
+  kernel.anyMessage.connect(onAny);
+  kernel.iopubMessage.connect(onIopub);
+  window.__mvcalcUnwatch = () => {
+    kernel.anyMessage.disconnect(onAny); kernel.iopubMessage.disconnect(onIopub); window.__mvcalcUnwatch = null;
+  };
+  return true;
+}
+"""
+
+
 def check_all_explorers(page, report: NotebookReport, timeout_s: float = WIDGET_UPDATE_S) -> None:
     """Every explorer on the page shows a control, a loaded image and a non-empty readout."""
     try:
@@ -371,7 +444,7 @@ def check_all_explorers(page, report: NotebookReport, timeout_s: float = WIDGET_
 
 def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_s: float = WIDGET_UPDATE_S) -> None:
     """Move the first slider of the first explorer one keyboard step; check readout and image."""
-    explorers = page.locator(".mvcalc-explorer")
+    explorers = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .mvcalc-explorer")
     if explorers.count() == 0:
         report.problems.append("no explorer (.mvcalc-explorer) was rendered: widgets shown as text, "
                                "not displayed, or the widget manager failed")
@@ -402,6 +475,7 @@ def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_
     _shot(box, shots / "before.png", report)
 
     value_before = handle.get_attribute("aria-valuenow")
+    watching = page.evaluate(_WATCH_COMM_IDLE_JS)
     handle.focus()
     t_key = time.monotonic()
     page.keyboard.press(key)
@@ -416,14 +490,19 @@ def move_first_slider(page, report: NotebookReport, shots: Path, update_timeout_
         report.problems.append(f"pressing {key} on the slider did not move it (value {now})")
         _shot(box, shots / "after.png", report)
         return
-    # wait for readout and image to change (the kernel renders, the comm sends them back)
+    # wait for readout and image to change (the kernel renders, the comm sends them back), or
+    # until the kernel has handled the slider's message: it sends the new image and readout before
+    # it goes idle, and JupyterLab applies them to the widgets before it reports the idle
+    changed = """([r, i, t, s]) => r.textContent.trim() !== t && (i.currentSrc || i.src) !== s && i.complete"""
+    args = [readout.element_handle(), image.element_handle(), before_text, before_src]
     try:
-        page.wait_for_function(
-            """([r, i, t, s]) => r.textContent.trim() !== t && (i.currentSrc || i.src) !== s && i.complete""",
-            arg=[readout.element_handle(), image.element_handle(), before_text, before_src],
-            timeout=update_timeout_s * 1000, polling=100)
+        page.wait_for_function(f"(a) => ({changed})(a) || window.__mvcalcCommIdle > 0" if watching else changed,
+                               arg=args, timeout=update_timeout_s * 1000, polling=100)
+        page.wait_for_function(changed, arg=args, timeout=1000, polling=100)  # a last look, 1 s at most
     except Exception:
         pass  # report below exactly which one did not change
+    if watching:
+        page.evaluate("() => window.__mvcalcUnwatch && window.__mvcalcUnwatch()")
     report.update_seconds = time.monotonic() - t_key
     report.readout_after = readout.text_content().strip()
     report.image_changed = _img_src(image) != before_src
@@ -443,11 +522,22 @@ def check_notebook(page, server: LabServer, relpath: str, *, name: str | None = 
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True, exist_ok=True)
     report = NotebookReport(relpath)
-    page.on("pageerror", lambda exc: report.page_errors.append(str(exc)[:300]))
-    t0 = time.monotonic()
+    def on_page_error(exc):
+        report.page_errors.append(str(exc)[:300])
+
+    page.on("pageerror", on_page_error)
+    t0 = t = time.monotonic()
+
+    def phase(what):
+        nonlocal t
+        report.phases[what] = time.monotonic() - t
+        t = time.monotonic()
+
     try:
         open_notebook(page, server, relpath, workspace=re.sub(r"\W", "-", name))
+        phase("open")
         run_all(page)
+        phase("run all")
         state = cell_state(page)
         report.code_cells = state["n"]
         for e in state["errors"]:
@@ -457,7 +547,9 @@ def check_notebook(page, server: LabServer, relpath: str, *, name: str | None = 
             report.problems.append(f"code cells not run by Run All: {not_run}")
         if slider:
             check_all_explorers(page, report)
+            phase("explorers")
             move_first_slider(page, report, shots, update_timeout_s)
+            phase("slider")
     except Exception as e:
         report.problems.append(f"{type(e).__name__}: " + " | ".join(str(e).splitlines()[:4]))
     finally:
@@ -465,6 +557,7 @@ def check_notebook(page, server: LabServer, relpath: str, *, name: str | None = 
         if report.problems:
             _shot(page, shots / "page-on-failure.png", report)
         (shots / "report.txt").write_text(str(report) + "\n")
+        page.remove_listener("pageerror", on_page_error)
     return report
 
 

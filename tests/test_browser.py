@@ -38,7 +38,8 @@ _TIMINGS: list = []
 
 
 # --------------------------------------------------------------------------------------------
-# fixtures: one server and one browser for the module, one fresh page (context) per notebook
+# fixtures: one server and one browser for the module (per pytest-xdist worker); one JupyterLab
+# page in which the tests open their notebooks one after the other (lab_page), or a fresh page
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser_ready():
@@ -78,38 +79,78 @@ def browser(browser_ready):
             b.close()
 
 
-@pytest.fixture
-def page(browser):
+def _new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(bs.PAGE_LOAD_S * 1000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _new_page(browser)
     try:
         yield pg
     finally:
         context.close()
 
 
+@pytest.fixture(scope="module")
+def _shared_lab_page(browser, lab):
+    shared = {}
+    try:
+        yield shared
+    finally:
+        if "context" in shared:
+            shared["context"].close()
+
+
+@pytest.fixture
+def lab_page(_shared_lab_page, browser, lab, request):
+    """A page with JupyterLab loaded from ``lab``, shared by the tests (loading JupyterLab costs
+    ~5 s of CPU): a test opens its notebook in it; afterwards every document is closed unsaved and
+    every kernel shut down. After a failed test the next one gets a freshly loaded page."""
+    shared = _shared_lab_page
+    if "page" not in shared:
+        shared["context"], shared["page"] = _new_page(browser)
+        bs.open_lab(shared["page"], lab, workspace="shared")
+    failed_before = request.session.testsfailed
+    yield shared["page"]
+    try:
+        bs.close_documents(shared["page"])
+        clean = request.session.testsfailed == failed_before
+    except Exception:
+        clean = False
+    finally:
+        lab.shutdown_kernels()
+    if not clean:
+        shared.pop("page")
+        shared.pop("context").close()
+
+
 def _write_timings():
     if _TIMINGS:
         bs.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (bs.ARTIFACTS / "timings.json").write_text(json.dumps(_TIMINGS, indent=1) + "\n")
+        worker = os.environ.get("PYTEST_XDIST_WORKER")  # each pytest-xdist worker its own file
+        name = f"timings-{worker}.json" if worker else "timings.json"
+        (bs.ARTIFACTS / name).write_text(json.dumps(_TIMINGS, indent=1) + "\n")
 
 
 def _check(page, lab, relpath, **kw):
-    try:
-        report = bs.check_notebook(page, lab, relpath, **kw)
-    finally:
-        lab.shutdown_kernels(relpath)
+    """check_notebook in the shared page (lab_page closes the notebook and its kernel after)."""
+    report = bs.check_notebook(page, lab, relpath, **kw)
     _TIMINGS.append({"notebook": relpath, "seconds": round(report.seconds, 1),
                      "slider_update_seconds": round(report.update_seconds, 2),
-                     "problems": len(report.problems)})
+                     "problems": len(report.problems),
+                     "phases": {k: round(v, 1) for k, v in report.phases.items()}})
     return report
 
 
 # --------------------------------------------------------------------------------------------
 # the checker itself: passes a working explorer, fails broken ones
 # --------------------------------------------------------------------------------------------
-def test_checker_passes_a_working_explorer(page, lab):
+def test_checker_passes_a_working_explorer(lab_page, lab):
+    page = lab_page
     report = _check(page, lab, lab.fixtures["good_explorer"], name="fixture-good_explorer")
     assert not report.problems, str(report)
     assert report.readout_before != report.readout_after and report.image_changed
@@ -126,7 +167,8 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("name, expected", BROKEN, ids=[b[0] for b in BROKEN])
-def test_checker_fails_on_a_broken_notebook(page, lab, name, expected):
+def test_checker_fails_on_a_broken_notebook(lab_page, lab, name, expected):
+    page = lab_page
     # the working fixture shows that an update arrives in well under a second; waiting 10 s for
     # one that never comes only costs time (a late update could only make this test pass wrongly
     # by the checker failing, which is what it asserts anyway)
@@ -142,7 +184,8 @@ _render = _sabotage.Explorer._render
 _sabotage.Explorer._render = lambda self: self._png or _render(self)  # first render only"""
 
 
-def test_checker_fails_on_a_sabotaged_chapter(page, lab):
+def test_checker_fails_on_a_sabotaged_chapter(lab_page, lab):
+    page = lab_page
     import nbformat
 
     stem = CHAPTERS[0][0]
@@ -158,14 +201,16 @@ def test_checker_fails_on_a_sabotaged_chapter(page, lab):
 # every chapter of the course
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("stem", [c[0] for c in CHAPTERS])
-def test_chapter_runs_and_its_slider_updates(page, lab, stem):
+def test_chapter_runs_and_its_slider_updates(lab_page, lab, stem):
+    page = lab_page
     assert (NB_DIR / f"{stem}.ipynb").exists(), f"notebooks/{stem}.ipynb does not exist"
     report = _check(page, lab, f"notebooks/{stem}.ipynb", name=stem)
     assert not report.problems, str(report)
     assert report.code_cells > 0
 
 
-def test_contents_notebook_runs(page, lab):
+def test_contents_notebook_runs(lab_page, lab):
+    page = lab_page
     assert (NB_DIR / "00_contents.ipynb").exists(), "notebooks/00_contents.ipynb does not exist"
     report = _check(page, lab, "notebooks/00_contents.ipynb", name="00_contents", slider=False)
     assert not report.problems, str(report)
@@ -187,7 +232,8 @@ def _answers(stem):
     return wrong[0], right
 
 
-def test_exercise_wrong_then_right_answer(page, lab):
+def test_exercise_wrong_then_right_answer(lab_page, lab):
+    page = lab_page
     import nbformat
 
     stem = EXERCISE_STEM
@@ -233,7 +279,6 @@ def test_exercise_wrong_then_right_answer(page, lab):
         page.screenshot(path=str(shots / "page-on-failure.png"))
         raise
     finally:
-        lab.shutdown_kernels(rel)
         _TIMINGS.append({"notebook": rel, "seconds": round(time.monotonic() - t0, 1)})
 
 
@@ -406,31 +451,29 @@ _SETUP_CELL_JS = r"""
 """
 
 
-def test_contents_setup_slider_is_a_slider_before_and_after_running(page, lab):
+def test_contents_setup_slider_is_a_slider_before_and_after_running(lab_page, lab):
     from playwright.sync_api import expect
 
+    page = lab_page
     rel = "notebooks/00_contents.ipynb"
     shots = bs.ARTIFACTS / "00_contents-setup-slider"
     shots.mkdir(parents=True, exist_ok=True)
-    try:
-        bs.open_notebook(page, lab, rel, workspace="setup-slider")
-        page.wait_for_function(f"() => {{ const s = ({_SETUP_CELL_JS.strip()})(); "
-                               f"return s && (s.images > 0 || s.sliders > 0); }}", timeout=bs.PAGE_LOAD_S * 1000)
-        before = page.evaluate(_SETUP_CELL_JS)
-        assert "IntSlider(" not in before["text"], before      # never the text form
-        assert before["images"] == 1 or before["sliders"] == 1, before
-        page.screenshot(path=str(shots / "before-run.png"))
-        bs.run_all(page)
-        expect(page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first).to_be_visible()
-        after = page.evaluate(_SETUP_CELL_JS)
-        assert after["sliders"] == 1 and after["images"] == 0, after   # the live widget replaced the picture
-        handle = page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first
-        handle.focus()
-        page.keyboard.press("ArrowRight")
-        expect(handle).to_have_attribute("aria-valuetext", "4")
-        page.screenshot(path=str(shots / "after-run.png"))
-    finally:
-        lab.shutdown_kernels(rel)
+    bs.open_notebook(page, lab, rel, workspace="setup-slider")
+    page.wait_for_function(f"() => {{ const s = ({_SETUP_CELL_JS.strip()})(); "
+                           f"return s && (s.images > 0 || s.sliders > 0); }}", timeout=bs.PAGE_LOAD_S * 1000)
+    before = page.evaluate(_SETUP_CELL_JS)
+    assert "IntSlider(" not in before["text"], before      # never the text form
+    assert before["images"] == 1 or before["sliders"] == 1, before
+    page.screenshot(path=str(shots / "before-run.png"))
+    bs.run_all(page)
+    expect(page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first).to_be_visible()
+    after = page.evaluate(_SETUP_CELL_JS)
+    assert after["sliders"] == 1 and after["images"] == 0, after   # the live widget replaced the picture
+    handle = page.locator(".jp-NotebookPanel .widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    expect(handle).to_have_attribute("aria-valuetext", "4")
+    page.screenshot(path=str(shots / "after-run.png"))
 
 
 @pytest.fixture(scope="module")
