@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter"]
+__all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter",
+           "verify_chapters"]
 
 from .grader import clean_text  # noqa: E402
 from .inputs import check_out_dir, csv_cell, safe_name  # noqa: E402
@@ -296,23 +297,47 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
     * every ``# WRONG:`` answer gets 0 on its question from the full check cells *and* fails the
       visible check (a learner never sees ✓ for an answer that scores 0).
     """
+    return verify_chapters([key_path], jobs, timeout, progress)[0]
+
+
+def verify_chapters(key_paths, jobs: int = 2, timeout: float = 30.0, progress: bool = True):
+    """:func:`verify_chapter` for several keys, their notebooks graded together in one pool of
+    ``jobs`` workers (no worker waits for the last notebook of a chapter); ``[(ok, lines)]``."""
+    plans, tasks = [], []
+    with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
+        for i, key_path in enumerate(key_paths):
+            plan = _verify_plan(Path(key_path), Path(tmp) / str(i), timeout)
+            plans.append(plan)
+            tasks += plan[2]
+        results = grade_all(tasks, jobs, progress)
+    out, start = [], 0
+    for key_path, (key, runs, chapter_tasks) in zip(key_paths, plans):
+        out.append(_verify_report(Path(key_path), key, runs, results[start:start + len(chapter_tasks)]))
+        start += len(chapter_tasks)
+    return out
+
+
+def _verify_plan(key_path: Path, tmp: Path, timeout: float):
+    """The key, the runs ``(label, key, notebook, expected)`` and their grading tasks."""
     from .key import load_key
+
+    key = load_key(key_path)
+    tmp.mkdir(parents=True)
+    variants = _variant_notebooks(key_path, tmp)
+    visible_key = _visible_key(key_path, tmp)
+    runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
+    runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
+             if label != "blank exercise"]
+    tasks = [{"key": k, "path": str(p), "student": label, "chapter": key.chapter,
+              "timeout": timeout, "deny": []} for label, k, p, _ in runs]
+    return key, runs, tasks
+
+
+def _verify_report(key_path: Path, key, runs, results):
     from .report import verify_line
     from .rules import structure_problems
 
-    key_path = Path(key_path)
-    key = load_key(key_path)
-    lines = []
-    with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
-        variants = _variant_notebooks(key_path, Path(tmp))
-        visible_key = _visible_key(key_path, Path(tmp))
-        runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
-        runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
-                 if label != "blank exercise"]
-        tasks = [{"key": k, "path": str(p), "student": label, "chapter": key.chapter,
-                  "timeout": timeout, "deny": []} for label, k, p, _ in runs]
-        results = grade_all(tasks, jobs, progress)
-    lines.append(f"{key.chapter}: {len(key.questions)} graded parts, {_fmt(key.max_points)} points")
+    lines = [f"{key.chapter}: {len(key.questions)} graded parts, {_fmt(key.max_points)} points"]
     # the rules of a set apply to every chapter; "00_…" keys are test fixtures of the grader
     problems = [] if key.chapter.startswith("00_") else list(structure_problems(key_path))
     for q in key.questions:
@@ -407,16 +432,15 @@ def _main(args, parser) -> int:
     keys = {p.parent.name: p for p in key_chapters(args.key)}
     if args.verify is not None:
         names = args.verify or sorted(keys)
-        all_ok = True
         for name in names:
             if name not in keys:
                 print(f"no solutions notebook for {name!r} under {args.key}", file=sys.stderr)
                 return 2
-            ok, lines = verify_chapter(keys[name], jobs=args.jobs, timeout=args.timeout,
-                                       progress=not args.no_progress)
+        checked = verify_chapters([keys[name] for name in names], jobs=args.jobs, timeout=args.timeout,
+                                  progress=not args.no_progress)
+        for _, lines in checked:
             print("\n".join(lines))
-            all_ok &= ok
-        return 0 if all_ok else 1
+        return 0 if all(ok for ok, _ in checked) else 1
     if not args.submissions:
         parser.error("give a submissions folder (or --verify CHAPTER)")
     root = Path(args.submissions)
