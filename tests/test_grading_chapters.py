@@ -6,6 +6,7 @@ All chapters are verified by one `mvcalc-grade --verify` run (one sandbox and fo
 chapter's notebooks graded in one pool of workers); each test reads its chapter's report."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from mvcalc_helpers.grading.generate import chapters
 
 KEYS = chapters(REPO / "solutions") + [FIXTURE_KEY]
 NAMES = [p.parent.name for p in KEYS]
+BROKEN = "00_broken_fixture"
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +29,20 @@ def verified(tmp_path_factory):
     keys = tmp_path_factory.mktemp("keys")
     for k in KEYS:                     # one --key folder holding the chapters and the fixture
         shutil.copytree(k.parent, keys / k.parent.name)
-    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", "--verify", *NAMES,
+    # and a fixture whose 2nd '# WRONG:' answer of q1 is right after all: --verify must say so
+    nb = json.loads(FIXTURE_KEY.read_text(encoding="utf-8"))
+    text = json.dumps(nb)
+    assert text.count("# WRONG: dz_dx = 6*x*y\\n") == 1
+    (keys / BROKEN).mkdir()
+    (keys / BROKEN / f"{BROKEN}.ipynb").write_text(text.replace("# WRONG: dz_dx = 6*x*y\\n",
+                                                                "# WRONG: dz_dx = 6*y**2*x\\n"))
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", "--verify", *NAMES, BROKEN,
                            "--key", str(keys), "--timeout", "60", "--jobs", "2", "--no-progress"],
                           capture_output=True, text=True, timeout=2400)
     reports, current = {}, None
     for line in proc.stdout.splitlines():
         head = line.split(":", 1)[0]
-        if not line.startswith(" ") and head in NAMES:
+        if not line.startswith(" ") and head in (*NAMES, BROKEN):
             current = head
         if current is not None:
             reports.setdefault(current, []).append(line)
@@ -50,7 +59,14 @@ def test_solution_full_blank_zero_wrong_zero(verified, name):
     assert any("wrong answers #1" in ln for ln in lines), "\n".join(lines)
 
 
-def test_exit_code_says_whether_every_chapter_verified(verified):
+def test_a_wrong_answer_that_scores_is_reported(verified):
+    """The run can fail: the broken fixture's right '# WRONG:' answer is found by the full and
+    by the visible checks, and the exit code is 1."""
     returncode, reports, output = verified
-    assert set(reports) == set(NAMES), output
-    assert returncode == (0 if all(r[-1] == "verified: OK" for r in reports.values()) else 1), output
+    lines = reports.get(BROKEN)
+    assert lines, output
+    assert lines[-1] == "verified: 2 problem(s)", "\n".join(lines)
+    fails = [ln.split(":")[0].strip() for ln in lines if ln.lstrip().startswith("FAIL")]
+    assert fails == ["FAIL  wrong answers #2", "FAIL  wrong answers #2 (visible)"], "\n".join(lines)
+    assert returncode == 1, output
+    assert set(reports) == {*NAMES, BROKEN}, output

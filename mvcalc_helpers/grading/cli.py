@@ -100,22 +100,30 @@ def _key(path: str):
 
 
 def _grade_task(task: dict) -> dict:
-    from .grader import QuestionResult, SubmissionResult, grade_submission
+    """The result of one task as a dict; with ``task["also"]`` (paths of more keys, see
+    :func:`~mvcalc_helpers.grading.grader.grade_with_keys`) their results are in its ``"also"``."""
+    from .grader import QuestionResult, SubmissionResult, grade_with_keys
 
     if task["key"] is None:
         r = SubmissionResult(task["student"], task["chapter"], task["path"],
                              notes=[f"✗ no solutions for chapter {task['chapter']!r}; not graded"])
         return r.to_dict()
-    key = _key(task["key"])
+    keys = [_key(k) for k in [task["key"], *task.get("also", [])]]
     try:
-        r = grade_submission(key, task["path"], student=task["student"], timeout=task["timeout"],
+        rs = grade_with_keys(keys, task["path"], student=task["student"], timeout=task["timeout"],
                              deny=task["deny"], expected_chapter=task["chapter"], root=task.get("root"))
     except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
-        r = SubmissionResult(task["student"], task["chapter"], task["path"])
-        r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
-                                      f"✗ grader error: {type(exc).__name__}: {exc}") for q in key.questions]
-        r.notes.append(f"grader error: {exc}")
-    return r.to_dict()
+        rs = []
+        for key in keys:
+            r = SubmissionResult(task["student"], task["chapter"], task["path"])
+            r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
+                                          f"✗ grader error: {type(exc).__name__}: {exc}") for q in key.questions]
+            r.notes.append(f"grader error: {exc}")
+            rs.append(r)
+    out = rs[0].to_dict()
+    if task.get("also"):
+        out["also"] = [r.to_dict() for r in rs[1:]]
+    return out
 
 
 def _preload(tasks: list[dict]) -> None:
@@ -125,7 +133,7 @@ def _preload(tasks: list[dict]) -> None:
     from jupyter_client.manager import KernelManager  # noqa: F401
 
     grader.nbgrader_determine_grade()
-    for path in sorted({t["key"] for t in tasks if t.get("key")}):
+    for path in sorted({k for t in tasks if t.get("key") for k in [t["key"], *t.get("also", [])]}):
         grader._BaseNamespace.get(_key(path))
 
 
@@ -312,7 +320,8 @@ def verify_chapters(key_paths, jobs: int = 2, timeout: float = 30.0, progress: b
         results = grade_all(tasks, jobs, progress)
     out, start = [], 0
     for key_path, (key, runs, chapter_tasks) in zip(key_paths, plans):
-        out.append(_verify_report(Path(key_path), key, runs, results[start:start + len(chapter_tasks)]))
+        mine = results[start:start + len(chapter_tasks)]
+        out.append(_verify_report(Path(key_path), key, runs, _run_results(chapter_tasks, mine)))
         start += len(chapter_tasks)
     return out
 
@@ -328,9 +337,17 @@ def _verify_plan(key_path: Path, tmp: Path, timeout: float):
     runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
     runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
              if label != "blank exercise"]
-    tasks = [{"key": k, "path": str(p), "student": label, "chapter": key.chapter,
-              "timeout": timeout, "deny": []} for label, k, p, _ in runs]
+    # each notebook runs once: its visible run is graded by the visible key in the same kernel
+    tasks = [{"key": str(key_path), "also": [] if label == "blank exercise" else [str(visible_key)],
+              "path": str(p), "student": label, "chapter": key.chapter, "timeout": timeout, "deny": []}
+             for label, p, _ in variants]
     return key, runs, tasks
+
+
+def _run_results(tasks: list[dict], results: list[dict]) -> list[dict]:
+    """The results of :func:`_verify_plan`'s runs, in their order: every task's own result, then
+    the visible-key results of the tasks that have one."""
+    return [r for r in results] + [r["also"][0] for t, r in zip(tasks, results) if t["also"]]
 
 
 def _verify_report(key_path: Path, key, runs, results):
