@@ -378,6 +378,9 @@ def _serve(sandboxed: bool) -> None:  # pragma: no cover - the zygote's loop
     import importlib
     import warnings
 
+    # no debugger in a student kernel: ipykernel starts debugpy (pydevd) in every kernel when it
+    # can import it — ~0.15 s of CPU per kernel, and a debug-protocol endpoint grading never uses
+    sys.modules["debugpy"] = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in _PRELOAD:
