@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(config, items):
 
 # Test files whose tests share nothing built once per file and each take long: with
 # `--dist loadfile` (make test) their tests are spread over the workers one by one.
-SPLIT_FILES = ("tests/test_grading_chapters.py", "tests/test_benchmarks.py", "tests/test_browser.py")
+SPLIT_FILES = ("tests/test_benchmarks.py", "tests/test_browser.py")
 
 
 @pytest.hookimpl(optionalhook=True)      # (unknown when xdist is not installed or -p no:xdist)

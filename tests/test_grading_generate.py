@@ -13,6 +13,7 @@ import pytest
 
 from grading_support import FIXTURE_KEY, REPO
 from mvcalc_helpers.grading.generate import build_exercise, chapters, exercise_text
+from mvcalc_helpers.grading.generate import main as generate_main
 from mvcalc_helpers.grading.key import load_key
 
 SOLUTIONS = chapters(REPO / "solutions")
@@ -57,14 +58,17 @@ def test_exercises_not_stale(key_path):
 
 def test_check_command_reports_stale(tmp_path):
     out = tmp_path / "ex"
-    cmd = [sys.executable, "-m", "mvcalc_helpers.grading.generate",
-           "--solutions", str(FIXTURE_KEY.parent.parent), "--exercises", str(out)]
-    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 1
-    assert subprocess.run(cmd, capture_output=True).returncode == 0
-    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 0
+    argv = ["--solutions", str(FIXTURE_KEY.parent.parent), "--exercises", str(out)]
+    # the command itself once (its exit code); the same main() in this process after that
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.generate", *argv, "--check"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "missing" in proc.stdout, proc.stdout + proc.stderr
+    assert not out.exists()
+    assert generate_main(argv) == 0
+    assert generate_main(argv + ["--check"]) == 0
     f = out / "00_fixture" / "00_fixture.ipynb"
     f.write_text(f.read_text().replace("Question 1", "Question one"))
-    assert subprocess.run(cmd + ["--check"], capture_output=True).returncode == 1
+    assert generate_main(argv + ["--check"]) == 1
 
 
 def test_generator_matches_nbgrader_stub_and_locking():
@@ -115,9 +119,17 @@ def _gen(out, *extra):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-def test_generation_refuses_to_overwrite_answers_and_check_says_so(tmp_path):
+def _gen_here(capsys, out, *extra):
+    """The same command's main() in this process: ``(exit code, stdout, stderr)``."""
+    capsys.readouterr()
+    code = generate_main(["--solutions", str(FIXTURE_KEY.parent.parent), "--exercises", str(out), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_generation_refuses_to_overwrite_answers_and_check_says_so(tmp_path, capsys):
     out = tmp_path / "ex"
-    assert _gen(out).returncode == 0
+    assert _gen_here(capsys, out)[0] == 0
     f = out / "00_fixture" / "00_fixture.ipynb"
     nb = json.loads(f.read_text())
     i = next(k for k, c in enumerate(nb["cells"]) if c["metadata"]["nbgrader"]["grade_id"] == "q1_answer")
@@ -127,27 +139,27 @@ def test_generation_refuses_to_overwrite_answers_and_check_says_so(tmp_path):
     f.write_text(json.dumps(nb))
     answered = f.read_bytes()
 
-    proc = _gen(out)                                        # make exercises
+    proc = _gen(out)                                        # make exercises: the real command
     assert proc.returncode == 1 and f.read_bytes() == answered
     assert "REFUSED" in proc.stderr and "q1_answer" in proc.stderr and "1 added cell" in proc.stderr
     assert "--force" in proc.stderr
 
-    proc = _gen(out, "--check")                             # make check-exercises
-    assert proc.returncode == 1 and f.read_bytes() == answered
-    assert "answered" in proc.stdout and "will not overwrite it" in proc.stdout
-    assert "STALE" not in proc.stdout and "run: make exercises" not in proc.stdout
-    assert "the rest matches solutions/" in proc.stdout
+    code, stdout, _ = _gen_here(capsys, out, "--check")     # make check-exercises
+    assert code == 1 and f.read_bytes() == answered
+    assert "answered" in stdout and "will not overwrite it" in stdout
+    assert "STALE" not in stdout and "run: make exercises" not in stdout
+    assert "the rest matches solutions/" in stdout
 
-    proc = _gen(out, "--force")                             # explicit: replaced, answers kept aside
-    assert proc.returncode == 0, proc.stderr
+    code, _, stderr = _gen_here(capsys, out, "--force")    # explicit: replaced, answers kept aside
+    assert code == 0, stderr
     assert f.with_name(f.name + ".bak").read_bytes() == answered
     assert f.read_text() == exercise_text(FIXTURE_KEY)
 
     # an unanswered notebook whose course part is out of date is regenerated, and --check says so
     f.write_text(f.read_text().replace("Question 1", "Question one"))
-    proc = _gen(out, "--check")
-    assert proc.returncode == 1 and "out of date" in proc.stdout and "no answers in it" in proc.stdout
-    assert _gen(out).returncode == 0 and f.read_text() == exercise_text(FIXTURE_KEY)
+    code, stdout, _ = _gen_here(capsys, out, "--check")
+    assert code == 1 and "out of date" in stdout and "no answers in it" in stdout
+    assert _gen_here(capsys, out)[0] == 0 and f.read_text() == exercise_text(FIXTURE_KEY)
 
 
 def test_nbgrader_generate_assignment_writes_the_same_bytes(tmp_path):

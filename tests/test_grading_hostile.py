@@ -346,25 +346,36 @@ def test_out_is_checked_before_grading(tmp_path):
     assert "graded" not in proc.stdout and (tmp_path / "grades").read_text() == "not a folder"
 
 
-def test_total_time_per_notebook(tmp_path):
-    """60 cells of 1.5 s under --timeout 2: the notebook stops after 10 × 2 s in all, questions
-    before keep their points, the rest are "not graded"."""
+@pytest.fixture(scope="module")
+def course_graded(tmp_path_factory):
+    """One `mvcalc-grade --timeout 1.5` run on an nbgrader layout: alice (correct), mallory (her
+    student folder is a symbolic link to alice's) and slow (60 cells of 1 s after q2)."""
+    tmp = tmp_path_factory.mktemp("course")
+    course = tmp / "course"
+    write(submission(), course / "submitted" / "alice" / "00_fixture" / "00_fixture.ipynb")
+    os.symlink(course / "submitted" / "alice", course / "submitted" / "mallory")
     nb = submission()
     i = cell_index(nb, "q2_check") + 1
     slow = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-            "source": "import time\ntime.sleep(1.5)"}
+            "source": "import time\ntime.sleep(1.0)"}
     nb["cells"][i:i] = [dict(slow) for _ in range(60)]
-    subs = tmp_path / "subs"
-    write(nb, subs / "slow_00_fixture.ipynb")
-    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(subs), "--key",
-                           str(KEY_DIR), "--out", str(tmp_path / "out"), "--timeout", "2", "--no-progress"],
+    write(nb, course / "submitted" / "slow" / "00_fixture" / "00_fixture.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(course), "--key",
+                           str(KEY_DIR), "--out", str(tmp / "out"), "--timeout", "1.5", "--jobs", "2",
+                           "--no-progress"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    r = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))[0]
+    return {r["student"]: r for r in json.loads((tmp / "out" / "results.json").read_text(encoding="utf-8"))}
+
+
+def test_total_time_per_notebook(course_graded):
+    """60 cells of 1 s under --timeout 1.5: the notebook stops after 10 × 1.5 s in all, questions
+    before keep their points, the rest are "not graded"."""
+    r = course_graded["slow"]
     got = {q["qid"]: q["points"] for q in r["questions"]}
     assert got == {"q1": 2, "q2": 1, "q3": 0, "q4": 0, "q5": 0, "q6": 0}, r
-    assert "20 s in total" in " ".join(r["notes"] + [q["message"] for q in r["questions"]])
-    assert r["seconds"] < 60        # not 60 × 1.5 s (a bound on the limit, not a timing test)
+    assert "15 s in total" in " ".join(r["notes"] + [q["message"] for q in r["questions"]])
+    assert r["seconds"] < 45        # not 60 × 1 s (a bound on the limit, not a timing test)
 
 
 def _results(out: Path):
@@ -411,15 +422,8 @@ def test_submissions_not_modified_and_rerun_identical(graded):
     assert "pwned" not in (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def test_symlinked_student_folder_refused(tmp_path):
+def test_symlinked_student_folder_refused(course_graded):
     """nbgrader layout: a student folder that is a symbolic link to a classmate's is refused."""
-    course = tmp_path / "course"
-    write(submission(), course / "submitted" / "alice" / "00_fixture" / "00_fixture.ipynb")
-    os.symlink(course / "submitted" / "alice", course / "submitted" / "mallory")
-    proc = subprocess.run([sys.executable, "-m", "mvcalc_helpers.grading.cli", str(course), "--key",
-                           str(KEY_DIR), "--out", str(tmp_path / "out"), "--no-progress"],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    res = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))}
+    res = course_graded
     assert res["alice"]["total"] == 10 and res["mallory"]["total"] == 0
     assert "symbolic link" in " ".join(res["mallory"]["notes"])

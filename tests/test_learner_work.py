@@ -59,6 +59,15 @@ def _py(*args, cwd):
                                "MPLBACKEND": "Agg"})
 
 
+def _here(main, *args, capsys):
+    """A command's main() in this process (same code as ``_py``, without the start-up):
+    an object with returncode, stdout and stderr."""
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+
 def _phony_targets() -> set[str]:
     text = (REPO / "Makefile").read_text()
     return set(re.search(r"^\.PHONY:(.*)$", text, re.M).group(1).split())
@@ -78,7 +87,12 @@ def test_targets_not_run_here_never_touch_answers(target):
         assert not re.search(r"rm .*\bwork\b|rm .*exercises|rm .*notebooks|--force", ln), ln
 
 
-def test_answers_survive_every_command(tmp_path):
+def test_answers_survive_every_command(tmp_path, capsys):
+    """Each command runs once as a real command (``_py``); where it runs twice, the other run
+    calls its main() in this process."""
+    from mvcalc_helpers import release, workspace
+    from mvcalc_helpers.grading import generate
+
     course = tmp_path / "course"
     for part in ("notebooks", "exercises", "solutions", "mvcalc_helpers"):
         shutil.copytree(REPO / part, course / part, ignore=shutil.ignore_patterns("__pycache__"))
@@ -87,7 +101,7 @@ def test_answers_survive_every_command(tmp_path):
     key = REPO / "solutions" / CHAPTER / f"{CHAPTER}.ipynb"
 
     # make lab (first step): the learner's copy
-    assert _py("-m", "mvcalc_helpers.workspace", "sync", "--course", str(course), cwd=course).returncode == 0
+    assert _here(workspace.main, "sync", "--course", str(course), capsys=capsys).returncode == 0
     mine = course / "work" / "exercises" / CHAPTER / f"{CHAPTER}.ipynb"
     from mvcalc_helpers.grading.key import load_key
 
@@ -109,12 +123,11 @@ def test_answers_survive_every_command(tmp_path):
         assert not changed, f"{step} changed {changed}"
 
     # make exercises / make check-exercises
-    gen = ["-m", "mvcalc_helpers.grading.generate", "--solutions", str(course / "solutions"),
-           "--exercises", str(course / "exercises")]
-    proc = _py(*gen, cwd=course)
+    gen = ["--solutions", str(course / "solutions"), "--exercises", str(course / "exercises")]
+    proc = _py("-m", "mvcalc_helpers.grading.generate", *gen, cwd=course)
     assert proc.returncode == 1 and "REFUSED" in proc.stderr, proc.stdout + proc.stderr
     intact("make exercises")
-    proc = _py(*gen, "--check", cwd=course)
+    proc = _here(generate.main, *gen, "--check", capsys=capsys)
     assert proc.returncode == 1 and "answered" in proc.stdout and "STALE" not in proc.stdout
     intact("make check-exercises")
 
@@ -141,7 +154,7 @@ def test_answers_survive_every_command(tmp_path):
 
     # make release, twice, into the course's own dist/student (a student's work/ there survives)
     dist = course / "dist" / "student"
-    assert _py("-m", "mvcalc_helpers.release", str(dist), "--course", str(course), cwd=course).returncode == 0
+    assert _here(release.main, str(dist), "--course", str(course), capsys=capsys).returncode == 0
     write(answered, dist / "work" / "exercises" / CHAPTER / f"{CHAPTER}.ipynb")
     precious.append(dist / "work" / "exercises" / CHAPTER / f"{CHAPTER}.ipynb")
     before[precious[-1]] = _sha(precious[-1])

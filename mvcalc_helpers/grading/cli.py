@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter"]
+__all__ = ["main", "discover", "grade_all", "write_gradebook", "write_feedback", "verify_chapter",
+           "verify_chapters"]
 
 from .grader import clean_text  # noqa: E402
 from .inputs import check_out_dir, csv_cell, safe_name  # noqa: E402
@@ -99,22 +100,30 @@ def _key(path: str):
 
 
 def _grade_task(task: dict) -> dict:
-    from .grader import QuestionResult, SubmissionResult, grade_submission
+    """The result of one task as a dict; with ``task["also"]`` (paths of more keys, see
+    :func:`~mvcalc_helpers.grading.grader.grade_with_keys`) their results are in its ``"also"``."""
+    from .grader import QuestionResult, SubmissionResult, grade_with_keys
 
     if task["key"] is None:
         r = SubmissionResult(task["student"], task["chapter"], task["path"],
                              notes=[f"✗ no solutions for chapter {task['chapter']!r}; not graded"])
         return r.to_dict()
-    key = _key(task["key"])
+    keys = [_key(k) for k in [task["key"], *task.get("also", [])]]
     try:
-        r = grade_submission(key, task["path"], student=task["student"], timeout=task["timeout"],
+        rs = grade_with_keys(keys, task["path"], student=task["student"], timeout=task["timeout"],
                              deny=task["deny"], expected_chapter=task["chapter"], root=task.get("root"))
     except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
-        r = SubmissionResult(task["student"], task["chapter"], task["path"])
-        r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
-                                      f"✗ grader error: {type(exc).__name__}: {exc}") for q in key.questions]
-        r.notes.append(f"grader error: {exc}")
-    return r.to_dict()
+        rs = []
+        for key in keys:
+            r = SubmissionResult(task["student"], task["chapter"], task["path"])
+            r.questions = [QuestionResult(q.qid, 0.0, q.points, "not graded",
+                                          f"✗ grader error: {type(exc).__name__}: {exc}") for q in key.questions]
+            r.notes.append(f"grader error: {exc}")
+            rs.append(r)
+    out = rs[0].to_dict()
+    if task.get("also"):
+        out["also"] = [r.to_dict() for r in rs[1:]]
+    return out
 
 
 def _preload(tasks: list[dict]) -> None:
@@ -124,7 +133,7 @@ def _preload(tasks: list[dict]) -> None:
     from jupyter_client.manager import KernelManager  # noqa: F401
 
     grader.nbgrader_determine_grade()
-    for path in sorted({t["key"] for t in tasks if t.get("key")}):
+    for path in sorted({k for t in tasks if t.get("key") for k in [t["key"], *t.get("also", [])]}):
         grader._BaseNamespace.get(_key(path))
 
 
@@ -296,23 +305,56 @@ def verify_chapter(key_path: Path, jobs: int = 2, timeout: float = 30.0, progres
     * every ``# WRONG:`` answer gets 0 on its question from the full check cells *and* fails the
       visible check (a learner never sees ✓ for an answer that scores 0).
     """
+    return verify_chapters([key_path], jobs, timeout, progress)[0]
+
+
+def verify_chapters(key_paths, jobs: int = 2, timeout: float = 30.0, progress: bool = True):
+    """:func:`verify_chapter` for several keys, their notebooks graded together in one pool of
+    ``jobs`` workers (no worker waits for the last notebook of a chapter); ``[(ok, lines)]``."""
+    plans, tasks = [], []
+    with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
+        for i, key_path in enumerate(key_paths):
+            plan = _verify_plan(Path(key_path), Path(tmp) / str(i), timeout)
+            plans.append(plan)
+            tasks += plan[2]
+        results = grade_all(tasks, jobs, progress)
+    out, start = [], 0
+    for key_path, (key, runs, chapter_tasks) in zip(key_paths, plans):
+        mine = results[start:start + len(chapter_tasks)]
+        out.append(_verify_report(Path(key_path), key, runs, _run_results(chapter_tasks, mine)))
+        start += len(chapter_tasks)
+    return out
+
+
+def _verify_plan(key_path: Path, tmp: Path, timeout: float):
+    """The key, the runs ``(label, key, notebook, expected)`` and their grading tasks."""
     from .key import load_key
+
+    key = load_key(key_path)
+    tmp.mkdir(parents=True)
+    variants = _variant_notebooks(key_path, tmp)
+    visible_key = _visible_key(key_path, tmp)
+    runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
+    runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
+             if label != "blank exercise"]
+    # each notebook runs once: its visible run is graded by the visible key in the same kernel
+    tasks = [{"key": str(key_path), "also": [] if label == "blank exercise" else [str(visible_key)],
+              "path": str(p), "student": label, "chapter": key.chapter, "timeout": timeout, "deny": []}
+             for label, p, _ in variants]
+    return key, runs, tasks
+
+
+def _run_results(tasks: list[dict], results: list[dict]) -> list[dict]:
+    """The results of :func:`_verify_plan`'s runs, in their order: every task's own result, then
+    the visible-key results of the tasks that have one."""
+    return [r for r in results] + [r["also"][0] for t, r in zip(tasks, results) if t["also"]]
+
+
+def _verify_report(key_path: Path, key, runs, results):
     from .report import verify_line
     from .rules import structure_problems
 
-    key_path = Path(key_path)
-    key = load_key(key_path)
-    lines = []
-    with tempfile.TemporaryDirectory(prefix="mvcalc-verify-") as tmp:
-        variants = _variant_notebooks(key_path, Path(tmp))
-        visible_key = _visible_key(key_path, Path(tmp))
-        runs = [(label, str(key_path), p, expect) for label, p, expect in variants]
-        runs += [(f"{label} (visible)", str(visible_key), p, expect) for label, p, expect in variants
-                 if label != "blank exercise"]
-        tasks = [{"key": k, "path": str(p), "student": label, "chapter": key.chapter,
-                  "timeout": timeout, "deny": []} for label, k, p, _ in runs]
-        results = grade_all(tasks, jobs, progress)
-    lines.append(f"{key.chapter}: {len(key.questions)} graded parts, {_fmt(key.max_points)} points")
+    lines = [f"{key.chapter}: {len(key.questions)} graded parts, {_fmt(key.max_points)} points"]
     # the rules of a set apply to every chapter; "00_…" keys are test fixtures of the grader
     problems = [] if key.chapter.startswith("00_") else list(structure_problems(key_path))
     for q in key.questions:
@@ -407,16 +449,15 @@ def _main(args, parser) -> int:
     keys = {p.parent.name: p for p in key_chapters(args.key)}
     if args.verify is not None:
         names = args.verify or sorted(keys)
-        all_ok = True
         for name in names:
             if name not in keys:
                 print(f"no solutions notebook for {name!r} under {args.key}", file=sys.stderr)
                 return 2
-            ok, lines = verify_chapter(keys[name], jobs=args.jobs, timeout=args.timeout,
-                                       progress=not args.no_progress)
+        checked = verify_chapters([keys[name] for name in names], jobs=args.jobs, timeout=args.timeout,
+                                  progress=not args.no_progress)
+        for _, lines in checked:
             print("\n".join(lines))
-            all_ok &= ok
-        return 0 if all_ok else 1
+        return 0 if all(ok for ok, _ in checked) else 1
     if not args.submissions:
         parser.error("give a submissions folder (or --verify CHAPTER)")
     root = Path(args.submissions)

@@ -359,12 +359,24 @@ def answered_releases(argv: list[str], course: Path | str,
     []
     >>> answered_releases(["nbgrader", "generate_assignment", "01_partial_derivatives"], REPO)
     []
+    >>> import json, shutil, tempfile
+    >>> course = Path(tempfile.mkdtemp())
+    >>> _ = shutil.copytree(REPO / "tests/fixtures/grading/solutions", course / "solutions")
+    >>> nb = json.loads(exercise_text(course / "solutions/00_fixture/00_fixture.ipynb"))
+    >>> nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "mine = 1", "outputs": [],
+    ...                     "execution_count": None})
+    >>> (course / "exercises/00_fixture").mkdir(parents=True)
+    >>> _ = (course / "exercises/00_fixture/00_fixture.ipynb").write_text(json.dumps(nb))
+    >>> [Path(p).name for p in answered_releases(["nbgrader", "generate_assignment", "*"], course)]
+    ['00_fixture.ipynb']
     """
     args = [a for a in argv[1:] if not a.startswith("-")]
     if not args or args[0] != "generate_assignment":
         return []
     course = Path(course)
-    names = args[1:] or [p.name for p in sorted((course / source).glob("[0-9][0-9]_*"))]
+    # nbgrader takes a glob for the assignment ("*": every chapter)
+    names = sorted({p.name for pattern in args[1:] for p in (course / source).glob(pattern)}) if args[1:] \
+        else [p.name for p in sorted((course / source).glob("[0-9][0-9]_*"))]
     found = []
     for name in names:
         for src in sorted((course / source / name).glob("*.ipynb")):

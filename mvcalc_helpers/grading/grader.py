@@ -34,7 +34,8 @@ from pathlib import Path
 from .key import Key
 from .sandbox import KernelDied, RemoteError, StudentKernel
 
-__all__ = ["QuestionResult", "SubmissionResult", "grade_submission", "read_notebook", "NotebookError"]
+__all__ = ["QuestionResult", "SubmissionResult", "grade_submission", "grade_with_keys", "read_notebook",
+           "NotebookError"]
 
 MAX_FILE_BYTES = 50_000_000
 
@@ -468,17 +469,40 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
     >>> r.total, r.max_total, r.questions[0].message
     (10.0, 10.0, '✓ Correct — ∂z/∂x is right.')
     """
+    return grade_with_keys([key], path, student=student, timeout=timeout, check_timeout=check_timeout,
+                           deny=deny, expected_chapter=expected_chapter, root=root)[0]
+
+
+def grade_with_keys(keys, path, *, student: str = "", timeout: float = 30.0,
+                    check_timeout: float = 60.0, deny=(), expected_chapter: str | None = None,
+                    root=None) -> list:
+    """:func:`grade_submission` against several keys of the same chapter whose questions and
+    cells are the same and whose check cells differ (``mvcalc-grade --verify``: the full key and
+    its visible checks alone): the notebook runs once, in one kernel, and at each check cell
+    every key's check runs on the same answers. One :class:`SubmissionResult` per key.
+
+    >>> from mvcalc_helpers.grading.key import load_key, REPO
+    >>> key = load_key(REPO / "tests/fixtures/grading/solutions/00_fixture/00_fixture.ipynb")
+    >>> [r.total for r in grade_with_keys([key, key], key.path)]
+    [10.0, 10.0]
+    """
+    key, others = keys[0], list(keys[1:])
+    for other in others:
+        if [q.qid for q in other.questions] != [q.qid for q in key.questions]:
+            raise ValueError(f"{other.path} does not have the questions of {key.path}")
     t0 = time.monotonic()
     path = Path(path)
-    result = SubmissionResult(student=student, chapter=key.chapter, path=str(path))
+    results = [SubmissionResult(student=student, chapter=key.chapter, path=str(path)) for _ in keys]
+    result = results[0]
 
     def all_zero(message, status="not graded"):
-        result.questions = [QuestionResult(q.qid, 0.0, q.points, status, message) for q in key.questions]
-        _add_titles(key, result)
-        result.notes.append(message)
-        _sanitise(result)
-        result.seconds = time.monotonic() - t0
-        return result
+        for k, res in zip(keys, results):
+            res.questions = [QuestionResult(q.qid, 0.0, q.points, status, message) for q in k.questions]
+            _add_titles(k, res)
+            res.notes.append(message)
+            _sanitise(res)
+            res.seconds = time.monotonic() - t0
+        return results
 
     link = symlink_problem(path, root)
     if link:
@@ -501,7 +525,8 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
 
     steps = _plan(key, nb)
     answer_errors: dict[str, str] = {}
-    graded = {}
+    graded = [{} for _ in keys]
+    question = [{q.qid: q for q in k.questions} for k in keys]
     kernel = StudentKernel(timeout=timeout, deny=deny)
     try:
         for attempt in (1, 2):  # a busy machine can make one start fail; try once more
@@ -531,29 +556,34 @@ def grade_submission(key: Key, path, *, student: str = "", timeout: float = 30.0
                     if res.status == "dead":
                         break
                 continue
-            q = step[1]
+            for k, qs, done in zip(keys, question, graded):
+                q = qs[step[1].qid]
+                if kernel.dead:
+                    break
+                try:
+                    pts, status, msg = _run_check(k, q, kernel, answer_errors.get(q.answer_id),
+                                                  min(check_timeout, max(1.0, kernel.remaining())))
+                except Exception as exc:  # noqa: BLE001 - never lose the notebook over one question
+                    pts, status, msg = 0.0, "failed", f"✗ this answer could not be checked ({type(exc).__name__})"
+                done[q.qid] = QuestionResult(q.qid, pts, q.points, status, msg)
             if kernel.dead:
                 break
-            try:
-                pts, status, msg = _run_check(key, q, kernel, answer_errors.get(q.answer_id),
-                                              min(check_timeout, max(1.0, kernel.remaining())))
-            except Exception as exc:  # noqa: BLE001 - never lose the notebook over one question
-                pts, status, msg = 0.0, "failed", f"✗ this answer could not be checked ({type(exc).__name__})"
-            graded[q.qid] = QuestionResult(q.qid, pts, q.points, status, msg)
             if kernel.remaining() <= 0 and not kernel.dead:
                 kernel.run("")            # marks the kernel dead with the total-time reason
     finally:
         kernel.close()
-    for q in key.questions:
-        if q.qid not in graded:
-            why = kernel.death_reason or "the notebook stopped before this question"
-            graded[q.qid] = QuestionResult(q.qid, 0.0, q.points, "not graded",
-                                           f"✗ not graded: {why}; questions before it keep their points.")
-    result.questions = [graded[q.qid] for q in key.questions]
-    _add_titles(key, result)
-    _sanitise(result)
-    result.seconds = time.monotonic() - t0
-    return result
+    for k, res, done in zip(keys, results, graded):
+        for q in k.questions:
+            if q.qid not in done:
+                why = kernel.death_reason or "the notebook stopped before this question"
+                done[q.qid] = QuestionResult(q.qid, 0.0, q.points, "not graded",
+                                             f"✗ not graded: {why}; questions before it keep their points.")
+        res.questions = [done[q.qid] for q in k.questions]
+        res.notes = list(result.notes)
+        _add_titles(k, res)
+        _sanitise(res)
+        res.seconds = time.monotonic() - t0
+    return results
 
 
 def _sanitise(result: SubmissionResult) -> None:

@@ -42,7 +42,10 @@ __all__ = ["Zygote", "get", "set_current", "sandbox_problem", "LIMITS", "bwrap_c
 _PRELOAD = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
             "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
             "mvcalc_helpers", "mvcalc_helpers.checking", "mvcalc_helpers.symbolic",
-            "mvcalc_helpers.numerical", "mvcalc_helpers.notebook_tools",
+            "mvcalc_helpers.numerical", "mvcalc_helpers.notebook_tools", "mvcalc_helpers.plotting",
+            # what mh.setup_notebook() (every chapter's setup cell) imports: sympy's init_printing
+            # imports IPython's terminal shell and prompt_toolkit (~0.25 s of CPU per kernel)
+            "IPython.terminal.interactiveshell",
             "mvcalc_helpers.grading.serialize", "mvcalc_helpers.grading.kernel_side")
 
 #: resource limits of every student kernel (``setrlimit`` before the kernel starts)
@@ -375,6 +378,9 @@ def _serve(sandboxed: bool) -> None:  # pragma: no cover - the zygote's loop
     import importlib
     import warnings
 
+    # no debugger in a student kernel: ipykernel starts debugpy (pydevd) in every kernel when it
+    # can import it — ~0.15 s of CPU per kernel, and a debug-protocol endpoint grading never uses
+    sys.modules["debugpy"] = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in _PRELOAD:
