@@ -47,8 +47,9 @@ def pytest_collection_modifyitems(config, items):
     _without_torch(items)
 
 
-# Test files whose tests share nothing built once per file and each take long: with
-# `--dist loadfile` (make test) their tests are spread over the workers one by one.
+# Test files whose tests each take long and share little (the browser tests share one JupyterLab
+# per worker, cheaper than running them all on one worker): with `--dist loadfile` (make test)
+# their tests are spread over the workers one by one.
 SPLIT_FILES = ("tests/test_benchmarks.py", "tests/test_browser.py")
 
 
