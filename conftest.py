@@ -43,8 +43,20 @@ def _without_torch_warning(outputs):
     return kept
 
 
+# Doctests that start a Jupyter kernel or a grading sandbox (2–4 s each): `slow`, so that
+# `make test-fast` leaves them to `make test` like the other kernel-starting tests.
+SLOW_DOCTESTS = (
+    "mvcalc_helpers/notebook_tools.py::mvcalc_helpers.notebook_tools.execute_notebook",
+    "mvcalc_helpers/grading/grader.py::mvcalc_helpers.grading.grader.grade_submission",
+    "mvcalc_helpers/grading/grader.py::mvcalc_helpers.grading.grader.grade_with_keys",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     _without_torch(items)
+    for item in items:            # (tests/test_suite_config.py checks that each one exists)
+        if item.nodeid in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 # Test files whose tests each take long and share little (the browser tests share one JupyterLab

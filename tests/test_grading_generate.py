@@ -162,6 +162,7 @@ def test_generation_refuses_to_overwrite_answers_and_check_says_so(tmp_path, cap
     assert _gen_here(capsys, out)[0] == 0 and f.read_text() == exercise_text(FIXTURE_KEY)
 
 
+@pytest.mark.slow                    # real nbgrader commands (~6 s)
 def test_nbgrader_generate_assignment_writes_the_same_bytes(tmp_path):
     """nbgrader_config.py adds ChapterTag to nbgrader's own steps: `nbgrader generate_assignment`
     rewrites the tracked exercise with identical bytes, so `--check` and nbgrader agree."""
