@@ -17,12 +17,14 @@ TORCH  ?= auto
 JOBS   ?= auto
 XDIST  := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: lab lab-repo check test test-fast notebooks exercises check-exercises release bench upgrade clean help
+.PHONY: lab lab-repo check test test-fast test-notebooks notebooks exercises check-exercises release bench upgrade clean help
 
 help:
 	@echo "make lab              start JupyterLab on your copy of the course, work/ (PORT=$(PORT))"
 	@echo "make check            self-check: the setup, then every exercise in work/ (visible checks)"
 	@echo "make test             run the whole test suite (unit, doctest, nbval, grading, browser)"
+	@echo "make test-fast        the quick part: unit, property and doctests (no kernels, no browser)"
+	@echo "make test-notebooks   run every chapter with nbval (stored outputs compared)"
 	@echo "make notebooks        re-execute every chapter notebook in place (authors)"
 	@echo "make exercises        regenerate exercises/ from solutions/ (refuses to overwrite answers)"
 	@echo "make check-exercises  say whether exercises/ matches solutions/ (never writes)"
@@ -70,8 +72,13 @@ check: $(VENV)/.installed-course
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
+# the inner loop: unit, property and doctests — no browser, no `slow` (kernels, sandboxes,
+# subprocess commands, the figure gallery), no chapter runs; test-notebooks runs the chapters
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest $(XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not browser and not slow and not notebook" $(PYTEST_ARGS)
+
+test-notebooks: $(VENV)/.installed-test
+	$(PY) -m pytest $(XDIST) notebooks $(PYTEST_ARGS)
 
 notebooks: $(VENV)/.installed-course
 	$(VENV)/bin/mvcalc-run-notebooks

@@ -57,6 +57,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:            # (tests/test_suite_config.py checks that each one exists)
         if item.nodeid in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)
+        if item.nodeid.split("::")[0].endswith(".ipynb"):      # a cell that nbval runs
+            item.add_marker(pytest.mark.notebook)
 
 
 # Test files whose tests each take long and share little (the browser tests share one JupyterLab

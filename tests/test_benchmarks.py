@@ -10,9 +10,9 @@ from benchmarks.__main__ import format_table, main
 from benchmarks.suite import BENCHMARKS, SMOKE_ARGS, Row, paired_medians
 
 
-# the smoke runs that take tens of seconds (grading kernels, rendering every explorer): `slow`,
-# so `make test` runs them and `make test-fast` does not
-SLOW_SMOKE = {"grading", "explorers"}
+# the smoke runs that start kernels or take tens of seconds (grading, executing a notebook,
+# rendering every explorer): `slow`, so `make test` runs them and `make test-fast` does not
+SLOW_SMOKE = {"grading", "explorers", "notebooks"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_SMOKE else n

@@ -21,7 +21,8 @@ notebooks          ``mvcalc-run-notebooks`` on a small notebook: it writes only 
 (nbgrader)         ``nbgrader generate_assignment`` deletes the release folder before writing; the
                    course's nbgrader_config.py refuses first (tests/test_grading_generate.py)
 test, test-fast,   not run: they write only to pytest's temporary folders, artifacts/ and, for
-bench, help        bench, nothing; ``make -n`` shows no command that touches work/ or exercises/
+test-notebooks,    bench, nothing; ``make -n`` shows no command that touches work/ or exercises/
+bench, help
 lab-repo           serves the repository: writes only what the user saves
 clean              ``make -n clean``: removes .venv, caches, artifacts, dist — never work/
 upgrade            newest versions in a separate .venv-upgrade-*; re-executes *copies* of the chapters
@@ -46,7 +47,7 @@ from grading_support import REPO, cell_index, submission, write
 pytestmark = pytest.mark.slow
 CHAPTER = "01_partial_derivatives"
 COVERED = {"lab", "check", "exercises", "check-exercises", "release", "notebooks"}
-NOT_RUN = {"test", "test-fast", "bench", "help", "lab-repo", "clean", "upgrade"}
+NOT_RUN = {"test", "test-fast", "test-notebooks", "bench", "help", "lab-repo", "clean", "upgrade"}
 
 
 def _sha(p: Path) -> str:
