@@ -69,8 +69,10 @@ check: $(VENV)/.installed-course
 	$(PY) -m mvcalc_helpers.workspace sync --course "$(CURDIR)" --work "$(CURDIR)/work"
 	$(PY) -m mvcalc_helpers.workspace check --course "$(CURDIR)" --work "$(CURDIR)/work"
 
+# the chapters run once, under nbval inside tests/test_roundoff.py (another BLAS kernel, one
+# thread), not twice: the native nbval items are deselected here (make test-notebooks runs them)
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not notebook" $(PYTEST_ARGS)
 
 # the inner loop: unit, property and doctests — no browser, no `slow` (kernels, sandboxes,
 # subprocess commands, the figure gallery), no chapter runs; test-notebooks runs the chapters
