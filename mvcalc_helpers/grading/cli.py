@@ -347,7 +347,7 @@ def _verify_plan(key_path: Path, tmp: Path, timeout: float):
 def _run_results(tasks: list[dict], results: list[dict]) -> list[dict]:
     """The results of :func:`_verify_plan`'s runs, in their order: every task's own result, then
     the visible-key results of the tasks that have one."""
-    return [r for r in results] + [r["also"][0] for t, r in zip(tasks, results) if t["also"]]
+    return list(results) + [r["also"][0] for t, r in zip(tasks, results) if t["also"]]
 
 
 def _verify_report(key_path: Path, key, runs, results):

@@ -374,9 +374,9 @@ def answered_releases(argv: list[str], course: Path | str,
     if not args or args[0] != "generate_assignment":
         return []
     course = Path(course)
-    # nbgrader takes a glob for the assignment ("*": every chapter)
-    names = sorted({p.name for pattern in args[1:] for p in (course / source).glob(pattern)}) if args[1:] \
-        else [p.name for p in sorted((course / source).glob("[0-9][0-9]_*"))]
+    # nbgrader takes a glob for the assignment ("*": every chapter); none: every chapter
+    patterns = args[1:] or ["[0-9][0-9]_*"]
+    names = sorted({p.name for pattern in patterns for p in (course / source).glob(pattern)})
     found = []
     for name in names:
         for src in sorted((course / source / name).glob("*.ipynb")):
